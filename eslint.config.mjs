@@ -1,0 +1,21 @@
+// One flat config for every project; each project's `lint` target runs ESLint from its own root.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.local/**', '**/coverage/**', '**/cdk.out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Command-line entry points and tests talk to a human on the terminal.
+    files: ['**/cli.ts', '**/*.mjs', '**/bin/**', '**/*.test.ts', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+);
