@@ -1,1 +1,12 @@
-export {};
+export { awsSettingsFrom, type AwsSettings } from './aws-settings.ts';
+export { clientConfig } from './client-config.ts';
+export {
+  createCognitoClient,
+  createDynamoDbClient,
+  createDynamoDbDocumentClient,
+  createIamClient,
+  createS3Client,
+  createSecretsManagerClient,
+  createSqsClient,
+  createStsClient,
+} from './clients.ts';

@@ -1,1 +1,16 @@
-export {};
+export { ConfigError, type ConfigIssue } from './config-error.ts';
+export { parseConfig, type Env } from './parse-config.ts';
+export { loadConfig } from './load-config.ts';
+export {
+  awsEnv,
+  booleanFromString,
+  deployEnv,
+  durationSeconds,
+  httpUrl,
+  logLevel,
+  port,
+  positiveInt,
+  serviceEnv,
+  type DeployEnv,
+  type LogLevel,
+} from './env-schemas.ts';

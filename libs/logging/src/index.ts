@@ -1,1 +1,3 @@
-export {};
+export { createLogger, type LoggerOptions } from './create-logger.ts';
+export { REDACTED, redactPaths } from './redact-paths.ts';
+export type { Logger } from 'pino';

@@ -1,1 +1,3 @@
-export {};
+export { probeContainerRuntime, type RuntimeProbe } from './container-runtime.ts';
+export { startTestPlatform, type BackendKind, type TestPlatform, type TestPlatformOptions } from './test-platform.ts';
+export type { DatabaseAccess } from './backends.ts';

@@ -1,0 +1,33 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsSettings } from './aws-settings.ts';
+import { clientConfig } from './client-config.ts';
+
+// Emulators serve every bucket on one host, so virtual-hosted bucket names cannot resolve there.
+export const createS3Client = (settings: AwsSettings) =>
+  new S3Client({ ...clientConfig(settings), forcePathStyle: settings.endpointOverridden });
+
+export const createDynamoDbClient = (settings: AwsSettings) => new DynamoDBClient(clientConfig(settings));
+
+export const createDynamoDbDocumentClient = (settings: AwsSettings) =>
+  DynamoDBDocumentClient.from(createDynamoDbClient(settings), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+
+export const createSqsClient = (settings: AwsSettings) => new SQSClient(clientConfig(settings));
+
+export const createSecretsManagerClient = (settings: AwsSettings) =>
+  new SecretsManagerClient(clientConfig(settings));
+
+export const createCognitoClient = (settings: AwsSettings) =>
+  new CognitoIdentityProviderClient(clientConfig(settings));
+
+export const createStsClient = (settings: AwsSettings) => new STSClient(clientConfig(settings));
+
+export const createIamClient = (settings: AwsSettings) => new IAMClient(clientConfig(settings));

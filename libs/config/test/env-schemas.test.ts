@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { awsEnv, booleanFromString, durationSeconds, httpUrl, port, positiveInt } from '../src/index.ts';
+
+function accepts(schema: z.ZodType, input: string): unknown {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new Error(`rejected ${input}: ${result.error.message}`);
+  return result.data;
+}
+
+function rejects(schema: z.ZodType, input: string): boolean {
+  return !schema.safeParse(input).success;
+}
+
+describe('env schema pieces', () => {
+  it('port: integers 1..65535 only', () => {
+    expect(accepts(port, '1')).toBe(1);
+    expect(accepts(port, '65535')).toBe(65_535);
+    for (const bad of ['0', '65536', '-1', '80.5', '1e3', '0x50', ' 80', 'http'])
+      expect(rejects(port, bad)).toBe(true);
+  });
+
+  it('positiveInt and durationSeconds: whole numbers from 1', () => {
+    expect(accepts(positiveInt, '42')).toBe(42);
+    expect(accepts(durationSeconds, '900')).toBe(900);
+    for (const bad of ['0', '-5', '1.5', '', '99999999999999999999']) {
+      expect(rejects(positiveInt, bad)).toBe(true);
+      expect(rejects(durationSeconds, bad)).toBe(true);
+    }
+  });
+
+  it('httpUrl: http and https only', () => {
+    expect(accepts(httpUrl, 'http://127.0.0.1:4566')).toBe('http://127.0.0.1:4566');
+    expect(accepts(httpUrl, 'https://s3.eu-west-1.amazonaws.com')).toBe('https://s3.eu-west-1.amazonaws.com');
+    for (const bad of ['localhost:4566', 'ftp://example.com', 'file:///etc/passwd', 'not a url'])
+      expect(rejects(httpUrl, bad)).toBe(true);
+  });
+
+  it('booleanFromString: exactly true, false, 1, 0', () => {
+    expect([accepts(booleanFromString, 'true'), accepts(booleanFromString, '1')]).toEqual([true, true]);
+    expect([accepts(booleanFromString, 'false'), accepts(booleanFromString, '0')]).toEqual([false, false]);
+    for (const bad of ['yes', 'TRUE', 'on', '']) expect(rejects(booleanFromString, bad)).toBe(true);
+  });
+
+  it('awsEnv: region code required, endpoint overrides optional', () => {
+    expect(awsEnv.parse({ AWS_REGION: 'us-gov-west-1' })).toEqual({ AWS_REGION: 'us-gov-west-1' });
+    expect(
+      awsEnv.parse({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }).AWS_ENDPOINT_URL,
+    ).toBe('http://127.0.0.1:5000');
+    for (const bad of ['eu-west1', 'EU-WEST-1', 'europe'])
+      expect(awsEnv.safeParse({ AWS_REGION: bad }).success).toBe(false);
+  });
+});

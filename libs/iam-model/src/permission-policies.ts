@@ -1,0 +1,88 @@
+// What each role may do once assumed: named actions on named resources, nothing else. The
+// model refuses wildcard actions and Resource "*" (validate-role.ts), so a convenience grant
+// cannot creep in here unnoticed.
+import type { PolicyDocument, Statement } from '@keyless/iam-policy';
+import { resourceArns } from './arns.ts';
+import type { IamModelParams, RoleName } from './model-types.ts';
+
+const allow = (Sid: string, Action: string[], Resource: string | string[]): Statement => ({
+  Sid,
+  Effect: 'Allow',
+  Action,
+  Resource,
+});
+
+const document = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+export function permissionPolicies(params: IamModelParams, role: RoleName): Record<string, PolicyDocument> {
+  const arn = resourceArns(params);
+  switch (role) {
+    case 'api':
+      return {
+        permissions: document(
+          allow('UploadsTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], arn.uploadsTable),
+          // A presigned URL carries the signer's permissions: the api can only hand out uploads
+          // into incoming/ and downloads from reports/.
+          allow('PresignUploads', ['s3:PutObject'], arn.incomingObjects),
+          allow('PresignReportDownloads', ['s3:GetObject'], arn.reportObjects),
+          {
+            ...allow('FindLatestReport', ['s3:ListBucket'], arn.bucket),
+            Condition: { StringLike: { 's3:prefix': 'reports/*' } },
+          },
+        ),
+      };
+    case 'upload-processor':
+      return {
+        permissions: document(
+          allow('ReadUploads', ['s3:GetObject', 's3:GetObjectVersion'], arn.incomingObjects),
+          allow('UploadsTable', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], arn.uploadsTable),
+          allow('PublishLedgerEvents', ['sqs:SendMessage'], arn.ledgerEventsQueue),
+          allow('OnFailureDestination', ['sqs:SendMessage'], arn.uploadFailuresQueue),
+          // The log group ARN appears both bare and with ':*' (CreateLogStream is authorized
+          // against the group, PutLogEvents against its streams).
+          allow('OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], [arn.lambdaLogGroup, `${arn.lambdaLogGroup}:*`]),
+          // The function runs on every ObjectCreated in incoming/. A write there would invoke it
+          // again, forever. An explicit Deny cannot be outweighed by any Allow added later
+          // (say s3:PutObject on the whole bucket for derived files), so it stays true. Multipart
+          // uploads and copies are authorized as s3:PutObject too.
+          { Sid: 'NeverWriteIncoming', Effect: 'Deny', Action: 's3:PutObject', Resource: arn.incomingObjects },
+        ),
+      };
+    case 'ledger-worker':
+      return {
+        permissions: document(
+          // No grant on the DLQ: SQS itself moves a message there after maxReceiveCount receives.
+          allow(
+            'ConsumeLedgerEvents',
+            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+            arn.ledgerEventsQueue,
+          ),
+          allow('WriterSecret', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], arn.writerSecret),
+        ),
+      };
+    case 'usage-reporter':
+      return {
+        permissions: document(
+          allow('PublishReports', ['s3:PutObject', 's3:GetObject'], arn.reportObjects),
+          allow('ReaderSecret', ['secretsmanager:GetSecretValue'], arn.readerSecret),
+        ),
+      };
+    case 'deploy':
+      return {
+        permissions: document(
+          // `cdk deploy` does its work through the CDK bootstrap roles, which trust this account;
+          // the CloudFormation execution role is passed by the deploy role, never assumed here.
+          allow('AssumeCdkBootstrapRoles', ['sts:AssumeRole'], arn.cdkDeployRoles),
+          allow('RollEcsServices', ['ecs:UpdateService', 'ecs:DescribeServices'], arn.ecsServices),
+          allow('DescribeEksCluster', ['eks:DescribeCluster'], arn.eksCluster),
+        ),
+      };
+    case 'diff':
+      return {
+        permissions: document(
+          allow('AssumeCdkLookupRole', ['sts:AssumeRole'], arn.cdkLookupRole),
+          allow('ReadKeylessStacks', ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], arn.stacks),
+        ),
+      };
+  }
+}

@@ -1,0 +1,20 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * For long-running services (ECS, EKS): publishes the stored metrics every `intervalMs`.
+ * Returns `stop`, which cancels the timer and publishes whatever is still stored; call it on
+ * shutdown. Lambda handlers publish once per invocation instead.
+ */
+export function startPeriodicFlush(metrics: Metrics, intervalMs: number): () => void {
+  // Publishing an empty buffer emits no document but logs a warning, so idle intervals are skipped.
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  const timer = setInterval(flush, intervalMs);
+  // The flush timer alone must not keep a process alive that has nothing else left to do.
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    flush();
+  };
+}

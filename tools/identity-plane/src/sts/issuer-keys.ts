@@ -1,0 +1,60 @@
+// Signing keys of registered issuers, found the way OIDC relying parties find them: the discovery
+// document at <issuer>/.well-known/openid-configuration names the JWKS. Fetches go only to the
+// issuer's own origin, and plain HTTP only to loopback, so a token cannot steer the front to an
+// arbitrary URL.
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { StsError } from './sts-error.ts';
+
+const FETCH_TIMEOUT_MS = 5_000;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const communicationError = (message: string) =>
+  new StsError('discovery', 'IDPCommunicationError', 400, `${message} (discovery check)`);
+
+/** An issuer the front may contact: https, or http on this machine only. */
+export function isFetchableIssuer(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+}
+
+async function discoverJwksUri(issuer: string): Promise<URL> {
+  const discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let document: { issuer?: unknown; jwks_uri?: unknown };
+  try {
+    const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    document = (await response.json()) as typeof document;
+  } catch (error) {
+    throw communicationError(`Couldn't retrieve the discovery document ${discoveryUrl}: ${(error as Error).message}`);
+  }
+  if (document.issuer !== issuer) {
+    throw communicationError(`The discovery document at ${discoveryUrl} names issuer ${String(document.issuer)}`);
+  }
+  const jwksUri = typeof document.jwks_uri === 'string' ? URL.parse(document.jwks_uri) : null;
+  if (!jwksUri || jwksUri.origin !== new URL(issuer).origin) {
+    throw communicationError(`The discovery document at ${discoveryUrl} names a jwks_uri outside the issuer's origin`);
+  }
+  return jwksUri;
+}
+
+export interface IssuerKeys {
+  /** The key resolver for a registered issuer; jose caches the JWKS and refetches on an unknown kid (30 s cooldown). */
+  forIssuer(issuer: string): Promise<JWTVerifyGetKey>;
+}
+
+export function createIssuerKeys(): IssuerKeys {
+  const resolvers = new Map<string, Promise<JWTVerifyGetKey>>();
+  return {
+    forIssuer(issuer) {
+      let resolver = resolvers.get(issuer);
+      if (!resolver) {
+        resolver = discoverJwksUri(issuer).then((jwksUri) =>
+          createRemoteJWKSet(jwksUri, { timeoutDuration: FETCH_TIMEOUT_MS }),
+        );
+        // A failed discovery is retried on the next token rather than cached.
+        resolver.catch(() => resolvers.delete(issuer));
+        resolvers.set(issuer, resolver);
+      }
+      return resolver;
+    },
+  };
+}

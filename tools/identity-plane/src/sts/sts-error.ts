@@ -1,0 +1,27 @@
+import type { DecisionCheck } from '../decision-log.ts';
+
+/**
+ * A refusal in STS's own terms: the error code and HTTP status the SDK maps to its exception
+ * classes, plus which of the identity plane's checks refused (for the decision log).
+ */
+export class StsError extends Error {
+  readonly check: DecisionCheck;
+  readonly code: string;
+  readonly status: number;
+
+  constructor(check: DecisionCheck, code: string, status: number, message: string) {
+    super(message);
+    this.name = 'StsError';
+    this.check = check;
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export const accessDenied = (check: DecisionCheck, message: string) => new StsError(check, 'AccessDenied', 403, message);
+
+export const invalidIdentityToken = (check: DecisionCheck, message: string) =>
+  new StsError(check, 'InvalidIdentityToken', 400, message);
+
+export const validationError = (check: DecisionCheck, message: string) =>
+  new StsError(check, 'ValidationError', 400, message);
