@@ -9,8 +9,19 @@ import satisfies from 'spdx-satisfies';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const permissive = [
-  'MIT', 'MIT-0', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'BlueOak-1.0.0',
-  'Python-2.0', 'CC0-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'Unlicense',
+  'MIT',
+  'MIT-0',
+  'ISC',
+  'Apache-2.0',
+  'BSD-2-Clause',
+  'BSD-3-Clause',
+  '0BSD',
+  'BlueOak-1.0.0',
+  'Python-2.0',
+  'CC0-1.0',
+  'CC-BY-3.0',
+  'CC-BY-4.0',
+  'Unlicense',
 ];
 // Build and test tools only (lightningcss, pulled in by Vitest's Vite): MPL-2.0 is file-level
 // copyleft that binds changes to those files, which we neither ship nor modify.
@@ -34,7 +45,8 @@ function disallowed(selector, allowed) {
 
 function checkNpm(label, selector, allowed) {
   const bad = [...new Set(disallowed(selector, allowed))];
-  if (bad.length) console.error(`licences: ${label} dependencies outside the allow-list:\n  ${bad.join('\n  ')}`);
+  if (bad.length)
+    console.error(`licences: ${label} dependencies outside the allow-list:\n  ${bad.join('\n  ')}`);
   else console.log(`licences: ${label} npm dependencies OK`);
   return bad.length === 0;
 }
@@ -53,7 +65,9 @@ print('\\n'.join(bad)); sys.exit(1 if bad else 0)
 `;
 
 function checkPython() {
-  const result = spawnSync(join(root, '.local', 'venv', 'bin', 'python'), ['-c', pythonCheck], { encoding: 'utf8' });
+  const result = spawnSync(join(root, '.local', 'venv', 'bin', 'python'), ['-c', pythonCheck], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
     console.error(`licences: copyleft Python packages in .local/venv:\n${result.stdout}${result.stderr}`);
     return false;

@@ -45,12 +45,22 @@ function pythonVersion(cmd) {
 }
 
 function findPython() {
-  const candidates = [process.env.KEYLESS_PYTHON, 'python3', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python'];
+  const candidates = [
+    process.env.KEYLESS_PYTHON,
+    'python3',
+    'python3.13',
+    'python3.12',
+    'python3.11',
+    'python3.10',
+    'python',
+  ];
   for (const cmd of candidates.filter(Boolean)) {
     const v = pythonVersion(cmd);
     if (v && (v[0] > minPython[0] || (v[0] === minPython[0] && v[1] >= minPython[1]))) return cmd;
   }
-  console.error(`setup: Python >= ${minPython.join('.')} is required for the AWS emulator (set KEYLESS_PYTHON to its path).`);
+  console.error(
+    `setup: Python >= ${minPython.join('.')} is required for the AWS emulator (set KEYLESS_PYTHON to its path).`,
+  );
   process.exit(1);
 }
 
@@ -63,7 +73,15 @@ function ensureEmulatorVenv() {
   mkdirSync(dirname(venvDir), { recursive: true });
   if (!existsSync(join(venvDir, 'bin', 'python'))) run(findPython(), ['-m', 'venv', venvDir]);
   const pip = join(venvDir, 'bin', 'pip');
-  run(pip, ['install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', requirements]);
+  run(pip, [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--require-hashes',
+    '--no-deps',
+    '-r',
+    requirements,
+  ]);
   writeFileSync(stamp, wanted);
 }
 

@@ -12,7 +12,16 @@ rmSync(reportDir, { recursive: true, force: true });
 
 const nx = spawnSync(
   join(root, 'node_modules', '.bin', 'nx'),
-  ['run-many', '-t', 'licenses', 'lint', 'typecheck', 'test', '--outputStyle=stream', ...process.argv.slice(2)],
+  [
+    'run-many',
+    '-t',
+    'licenses',
+    'lint',
+    'typecheck',
+    'test',
+    '--outputStyle=stream',
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: 'inherit',

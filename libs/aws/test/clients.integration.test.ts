@@ -43,7 +43,10 @@ describe('clients from the factory against the emulator', () => {
     const s3 = createS3Client(settings);
     const bucket = platform.uniqueName('factory-bucket');
     await s3.send(
-      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
     );
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/a b.txt', Body: 'hello' }));
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'incoming/a b.txt' }));
@@ -61,14 +64,18 @@ describe('clients from the factory against the emulator', () => {
       }),
     );
     const documents = createDynamoDbDocumentClient(settings);
-    await documents.send(new PutCommand({ TableName: table, Item: { id: 'x', size: 3, skipped: undefined } }));
+    await documents.send(
+      new PutCommand({ TableName: table, Item: { id: 'x', size: 3, skipped: undefined } }),
+    );
     const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { id: 'x' } }));
     expect(Item).toEqual({ id: 'x', size: 3 });
   });
 
   test('SQS: a message sent is received', async () => {
     const sqs = createSqsClient(settings);
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: platform.uniqueName('factory-q') }));
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: platform.uniqueName('factory-q') }),
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"n":1}' }));
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
     expect(Messages?.[0]?.Body).toBe('{"n":1}');
@@ -79,9 +86,13 @@ describe('clients from the factory against the emulator', () => {
     const database = platform.database;
     if (!database) throw new Error('the harness gave no database');
     const name = platform.uniqueName('factory/db');
-    await sm.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ url: database.adminUrl }) }));
+    await sm.send(
+      new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ url: database.adminUrl }) }),
+    );
     const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: name }));
-    const client = new pg.Client({ connectionString: (JSON.parse(SecretString ?? '{}') as { url: string }).url });
+    const client = new pg.Client({
+      connectionString: (JSON.parse(SecretString ?? '{}') as { url: string }).url,
+    });
     await client.connect();
     const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
     await client.end();

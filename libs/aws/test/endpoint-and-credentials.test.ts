@@ -25,7 +25,9 @@ describe('endpoint resolution', () => {
     withDummyCredentials();
     vi.stubEnv('AWS_ENDPOINT_URL', server.url);
     const settings = awsSettingsFrom({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: server.url });
-    await expect(createS3Client({ ...settings, maxAttempts: 1 }).send(new ListObjectsV2Command({ Bucket: 'b' }))).rejects.toThrow();
+    await expect(
+      createS3Client({ ...settings, maxAttempts: 1 }).send(new ListObjectsV2Command({ Bucket: 'b' })),
+    ).rejects.toThrow();
     expect(server.requests[0]?.url).toMatch(/^\/b\/?\?list-type=2/);
     expect(server.requests[0]?.headers.host).toBe(new URL(server.url).host);
   });

@@ -14,7 +14,8 @@ export function oidcProviderArn(params: AccountParams, issuer: string): string {
 /** Every ARN the roles are scoped to, in one place so the CDK app and the tests agree. */
 export function resourceArns(params: IamModelParams) {
   const { partition, region, accountId, names } = params;
-  const regional = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
+  const regional = (service: string, resource: string) =>
+    `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
   const bucket = `arn:${partition}:s3:::${names.bucket}`;
   // Secrets Manager appends '-' and six random characters to every secret's ARN.
   const secret = (name: string) => regional('secretsmanager', `secret:${name}-??????`);

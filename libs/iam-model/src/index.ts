@@ -1,1 +1,27 @@
-export {};
+export { buildIamModel } from './build-iam-model.ts';
+export { oidcProviderArn, resourceArns, roleArn } from './arns.ts';
+export {
+  githubSubjects,
+  podIdentitySessionTags,
+  STS_AUDIENCE,
+  USAGE_REPORTER_SERVICE_ACCOUNT,
+  type PodIdentitySessionTags,
+} from './trust-policies.ts';
+export {
+  assertLeastPrivilege,
+  assertNoWildcardPrincipal,
+  assertWebIdentityTrustPinned,
+  validateRole,
+} from './validate-role.ts';
+export { IamModelError } from './iam-model-error.ts';
+export {
+  defaultResourceNames,
+  ROLE_NAMES,
+  type GitHubRepository,
+  type IamModel,
+  type IamModelParams,
+  type OidcProvider,
+  type ResourceNames,
+  type RoleDefinition,
+  type RoleName,
+} from './model-types.ts';

@@ -1,6 +1,13 @@
 import type { PolicyDocument } from '@keyless/iam-policy';
 
-export const ROLE_NAMES = ['api', 'upload-processor', 'ledger-worker', 'usage-reporter', 'deploy', 'diff'] as const;
+export const ROLE_NAMES = [
+  'api',
+  'upload-processor',
+  'ledger-worker',
+  'usage-reporter',
+  'deploy',
+  'diff',
+] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
 

@@ -12,7 +12,10 @@ const allow = (Sid: string, Action: string[], Resource: string | string[]): Stat
   Resource,
 });
 
-const document = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+const document = (...statements: Statement[]): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
 
 export function permissionPolicies(params: IamModelParams, role: RoleName): Record<string, PolicyDocument> {
   const arn = resourceArns(params);
@@ -20,7 +23,11 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
     case 'api':
       return {
         permissions: document(
-          allow('UploadsTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], arn.uploadsTable),
+          allow(
+            'UploadsTable',
+            ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+            arn.uploadsTable,
+          ),
           // A presigned URL carries the signer's permissions: the api can only hand out uploads
           // into incoming/ and downloads from reports/.
           allow('PresignUploads', ['s3:PutObject'], arn.incomingObjects),
@@ -40,12 +47,21 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
           allow('OnFailureDestination', ['sqs:SendMessage'], arn.uploadFailuresQueue),
           // The log group ARN appears both bare and with ':*' (CreateLogStream is authorized
           // against the group, PutLogEvents against its streams).
-          allow('OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], [arn.lambdaLogGroup, `${arn.lambdaLogGroup}:*`]),
+          allow(
+            'OwnLogGroup',
+            ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            [arn.lambdaLogGroup, `${arn.lambdaLogGroup}:*`],
+          ),
           // The function runs on every ObjectCreated in incoming/. A write there would invoke it
           // again, forever. An explicit Deny cannot be outweighed by any Allow added later
           // (say s3:PutObject on the whole bucket for derived files), so it stays true. Multipart
           // uploads and copies are authorized as s3:PutObject too.
-          { Sid: 'NeverWriteIncoming', Effect: 'Deny', Action: 's3:PutObject', Resource: arn.incomingObjects },
+          {
+            Sid: 'NeverWriteIncoming',
+            Effect: 'Deny',
+            Action: 's3:PutObject',
+            Resource: arn.incomingObjects,
+          },
         ),
       };
     case 'ledger-worker':
@@ -54,10 +70,19 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
           // No grant on the DLQ: SQS itself moves a message there after maxReceiveCount receives.
           allow(
             'ConsumeLedgerEvents',
-            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+            [
+              'sqs:ReceiveMessage',
+              'sqs:DeleteMessage',
+              'sqs:ChangeMessageVisibility',
+              'sqs:GetQueueAttributes',
+            ],
             arn.ledgerEventsQueue,
           ),
-          allow('WriterSecret', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], arn.writerSecret),
+          allow(
+            'WriterSecret',
+            ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            arn.writerSecret,
+          ),
         ),
       };
     case 'usage-reporter':
@@ -81,7 +106,11 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
       return {
         permissions: document(
           allow('AssumeCdkLookupRole', ['sts:AssumeRole'], arn.cdkLookupRole),
-          allow('ReadKeylessStacks', ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], arn.stacks),
+          allow(
+            'ReadKeylessStacks',
+            ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+            arn.stacks,
+          ),
         ),
       };
   }

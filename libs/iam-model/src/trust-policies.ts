@@ -12,7 +12,10 @@ export const STS_AUDIENCE = 'sts.amazonaws.com';
 /** The Kubernetes service account the usage-reporter pod runs as. */
 export const USAGE_REPORTER_SERVICE_ACCOUNT = { namespace: 'keyless', name: 'usage-reporter' } as const;
 
-const document = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+const document = (...statements: Statement[]): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
 
 /** The `sub` claims GitHub puts in the tokens of the jobs that may deploy and diff. */
 export function githubSubjects({ github }: Pick<IamModelParams, 'github'>): { deploy: string; diff: string } {
@@ -83,7 +86,12 @@ function usageReporter(params: IamModelParams): PolicyDocument {
   const { namespace, name } = USAGE_REPORTER_SERVICE_ACCOUNT;
   const tags = podIdentitySessionTags(params);
   return document(
-    webIdentity(params, params.eksOidcIssuer, 'IrsaServiceAccount', `system:serviceaccount:${namespace}:${name}`),
+    webIdentity(
+      params,
+      params.eksOidcIssuer,
+      'IrsaServiceAccount',
+      `system:serviceaccount:${namespace}:${name}`,
+    ),
     {
       Sid: 'EksPodIdentity',
       Effect: 'Allow',
@@ -114,7 +122,9 @@ export function trustPolicy(params: IamModelParams, role: RoleName): PolicyDocum
     case 'usage-reporter':
       return usageReporter(params);
     case 'deploy':
-      return document(webIdentity(params, params.githubOidcIssuer, 'GitHubProductionEnvironment', subjects.deploy));
+      return document(
+        webIdentity(params, params.githubOidcIssuer, 'GitHubProductionEnvironment', subjects.deploy),
+      );
     case 'diff':
       return document(webIdentity(params, params.githubOidcIssuer, 'GitHubPullRequests', subjects.diff));
   }

@@ -61,7 +61,9 @@ function likeOp(negated: boolean): BaseOperator {
     negated,
     test: (value, pattern) => matchWildcard(pattern, value),
     describe: (values) =>
-      negated ? `no match for ${values.length === 1 ? '' : 'any of '}${list(values)}` : `a match for ${oneOf(values)}`,
+      negated
+        ? `no match for ${values.length === 1 ? '' : 'any of '}${list(values)}`
+        : `a match for ${oneOf(values)}`,
   };
 }
 
@@ -91,8 +93,14 @@ function arnOp(negated: boolean): BaseOperator {
   return {
     negated,
     test: (value, pattern) => matchArn(pattern, value),
-    invalid: (pattern) => (splitArn(pattern) ? undefined : `${quote(pattern)} is not an ARN (arn:partition:service:region:account:resource)`),
-    describe: (values) => `an ARN matching ${negated ? noneOf(values) : oneOf(values)}`,
+    invalid: (pattern) =>
+      splitArn(pattern)
+        ? undefined
+        : `${quote(pattern)} is not an ARN (arn:partition:service:region:account:resource)`,
+    describe: (values) =>
+      negated
+        ? `an ARN matching ${values.length === 1 ? 'anything but' : 'none of'} ${list(values)}`
+        : `an ARN matching ${oneOf(values)}`,
   };
 }
 
@@ -156,7 +164,9 @@ export function parseOperator(name: string): ParsedOperator {
   }
   const isNull = baseName === 'Null';
   if (isNull && (set || ifExists)) {
-    throw new PolicyError(`condition operator ${quote(name)}: Null takes neither IfExists nor a set operator`);
+    throw new PolicyError(
+      `condition operator ${quote(name)}: Null takes neither IfExists nor a set operator`,
+    );
   }
   return { name, set, ifExists, isNull, base };
 }

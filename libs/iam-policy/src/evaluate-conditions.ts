@@ -17,7 +17,9 @@ export function normalizeContext(context: RequestContext = {}): NormalizedContex
   for (const [key, value] of Object.entries(context)) {
     const lower = key.toLowerCase();
     if (normalized.has(lower)) {
-      throw new PolicyError(`request context has the key ${quote(key)} twice (context keys are case-insensitive)`);
+      throw new PolicyError(
+        `request context has the key ${quote(key)} twice (context keys are case-insensitive)`,
+      );
     }
     normalized.set(lower, value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
   }
@@ -53,7 +55,9 @@ function checkKey(
 
   if (operator.isNull) {
     const wantsAbsent = policyValues.map((v) => v.toLowerCase() === 'true');
-    return wantsAbsent.includes(absent) ? undefined : `${expected} ${operator.base.describe(policyValues)}, ${got}`;
+    return wantsAbsent.includes(absent)
+      ? undefined
+      : `${expected} ${operator.base.describe(policyValues)}, ${got}`;
   }
 
   const wanted = operator.base.describe(policyValues);
@@ -69,7 +73,9 @@ function checkKey(
   }
 
   if (operator.set === 'ForAnyValue') {
-    return requestValues.some(valueMatches) ? undefined : `${expected} at least one value to be ${wanted}, ${got}`;
+    return requestValues.some(valueMatches)
+      ? undefined
+      : `${expected} at least one value to be ${wanted}, ${got}`;
   }
   if (operator.set === 'ForAllValues') {
     const misfit = requestValues.find((value) => !valueMatches(value));

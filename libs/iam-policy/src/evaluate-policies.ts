@@ -25,7 +25,11 @@ export function evaluateTrustPolicy(policy: PolicyDocument, request: TrustReques
     check: checkTrustStatement(statement, request.principal, request.action, context),
   }));
   const { type, id } = request.principal;
-  return decide(checked, `${type} ${quote(id)} to ${request.action}`, 'the trust policy has no Allow statement');
+  return decide(
+    checked,
+    `${type} ${quote(id)} to ${request.action}`,
+    'the trust policy has no Allow statement',
+  );
 }
 
 /**
@@ -69,24 +73,33 @@ function decide(statements: readonly CheckedStatement[], what: string, noAllow: 
     };
   }
   const allow = statements.find((s) => s.effect === 'Allow' && s.check.matched);
-  if (allow) return { allowed: true, decision: 'allow', ...located(allow), reason: `allowed by ${where(allow)}` };
+  if (allow)
+    return { allowed: true, decision: 'allow', ...located(allow), reason: `allowed by ${where(allow)}` };
 
-  const closest = closestAllow(statements);
-  if (!closest) return { allowed: false, decision: 'implicit-deny', reason: `nothing allows ${what}: ${noAllow}` };
-  return {
-    allowed: false,
-    decision: 'implicit-deny',
-    ...located(closest),
-    reason: `${closest.check.failures.join('; ')} (in ${where(closest)}, the closest to allowing ${what})`,
-  };
+  const [closest, ...tied] = closestAllows(statements);
+  if (!closest) {
+    return { allowed: false, decision: 'implicit-deny', reason: `nothing allows ${what}: ${noAllow}` };
+  }
+  const reason =
+    tied.length === 0
+      ? `${closest.check.failures.join('; ')} (in ${where(closest)}, the closest to allowing ${what})`
+      : `no statement allows ${what}: ${[closest, ...tied]
+          .map((s) => `${where(s)}: ${s.check.failures.join(' and ')}`)
+          .join('; ')}`;
+  return { allowed: false, decision: 'implicit-deny', ...located(closest), reason };
 }
 
-/** The Allow statement whose checks got furthest before one failed; the first one on a tie. */
-function closestAllow(statements: readonly CheckedStatement[]): Unmatched | undefined {
-  let best: Unmatched | undefined;
+/**
+ * The Allow statements whose checks got furthest before one failed. Several when they tie, so
+ * that e.g. a principal no statement trusts is told every principal the policy does trust.
+ */
+function closestAllows(statements: readonly CheckedStatement[]): Unmatched[] {
+  let best: Unmatched[] = [];
   for (const { check, ...rest } of statements) {
     if (rest.effect !== 'Allow' || check.matched) continue;
-    if (!best || check.stage > best.check.stage) best = { ...rest, check };
+    const stage = best[0]?.check.stage ?? -1;
+    if (check.stage > stage) best = [{ ...rest, check }];
+    else if (check.stage === stage) best.push({ ...rest, check });
   }
   return best;
 }
@@ -101,5 +114,7 @@ function located({ statement, policy }: CheckedStatement): Pick<EvaluationResult
 
 function where({ statement, policy }: CheckedStatement): string {
   const label = statement.startsWith('#') ? `statement ${statement}` : `statement ${quote(statement)}`;
-  return policy === undefined ? label : `${label} of policy ${policy.startsWith('#') ? policy : quote(policy)}`;
+  return policy === undefined
+    ? label
+    : `${label} of policy ${policy.startsWith('#') ? policy : quote(policy)}`;
 }

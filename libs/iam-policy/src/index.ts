@@ -1,7 +1,6 @@
 export { evaluateIdentityPolicies, evaluateTrustPolicy } from './evaluate-policies.ts';
 export { validatePolicy, type PolicyKind } from './validate-policy.ts';
 export { PolicyError } from './policy-error.ts';
-export { matchArn } from './wildcard-match.ts';
 export type {
   ConditionBlock,
   ConditionValue,

@@ -57,7 +57,9 @@ function runChecks(stages: ReadonlyArray<() => string | string[] | undefined>): 
 function principalFailure(statement: Statement, principal: RequestPrincipal): string | undefined {
   const who = `principal ${principal.type} ${quote(principal.id)}`;
   if (statement.NotPrincipal !== undefined) {
-    return principalMatches(statement.NotPrincipal, principal) ? `${who} is excluded by NotPrincipal` : undefined;
+    return principalMatches(statement.NotPrincipal, principal)
+      ? `${who} is excluded by NotPrincipal`
+      : undefined;
   }
   if (statement.Principal === undefined || principalMatches(statement.Principal, principal)) return undefined;
   return `${who} not trusted (the statement trusts ${describePrincipal(statement.Principal)})`;
@@ -98,10 +100,14 @@ function actionFailure(statement: Statement, action: string): string | undefined
   const matches = (patterns: string[]) => patterns.some((pattern) => matchWildcard(pattern, action, true));
   if (statement.NotAction !== undefined) {
     const excluded = asArray(statement.NotAction);
-    return matches(excluded) ? `action ${quote(action)} is excluded by NotAction ${listOf(excluded)}` : undefined;
+    return matches(excluded)
+      ? `action ${quote(action)} is excluded by NotAction ${listOf(excluded)}`
+      : undefined;
   }
   const allowed = asArray(statement.Action);
-  return matches(allowed) ? undefined : `action ${quote(action)} not in the statement's Action ${listOf(allowed)}`;
+  return matches(allowed)
+    ? undefined
+    : `action ${quote(action)} not in the statement's Action ${listOf(allowed)}`;
 }
 
 function resourceFailure(statement: Statement, resource: string): string | undefined {

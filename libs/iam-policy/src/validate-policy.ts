@@ -42,7 +42,8 @@ export function validatePolicy(
   if (!isObject(document)) fail('', 'must be a JSON object');
   const doc = document as Json;
   unknownFields(doc, DOCUMENT_FIELDS, '', fail);
-  if (doc.Version !== '2012-10-17') fail('Version', `must be '2012-10-17', got ${JSON.stringify(doc.Version)}`);
+  if (doc.Version !== '2012-10-17')
+    fail('Version', `must be '2012-10-17', got ${JSON.stringify(doc.Version)}`);
   if (!Array.isArray(doc.Statement) || doc.Statement.length === 0) {
     fail('Statement', 'must be a non-empty array of statements');
   }
@@ -56,7 +57,10 @@ type Fail = (path: string, problem: string) => never;
 function validateStatement(statement: unknown, kind: PolicyKind, path: string, fail: Fail): void {
   if (!isObject(statement)) return fail(path, 'must be an object');
   unknownFields(statement, STATEMENT_FIELDS, path, fail);
-  if (statement.Sid !== undefined && (typeof statement.Sid !== 'string' || !/^[A-Za-z0-9]*$/.test(statement.Sid))) {
+  if (
+    statement.Sid !== undefined &&
+    (typeof statement.Sid !== 'string' || !/^[A-Za-z0-9]*$/.test(statement.Sid))
+  ) {
     fail(`${path}.Sid`, 'must contain only letters and digits');
   }
   if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') {
@@ -74,7 +78,8 @@ function validateStatement(statement: unknown, kind: PolicyKind, path: string, f
   const resource = exactlyOne(statement, 'Resource', 'NotResource', path, fail, kind === 'identity');
   if (resource) {
     for (const value of stringList(statement[resource], `${path}.${resource}`, fail)) {
-      if (value !== '*' && !splitArn(value)) fail(`${path}.${resource}`, `${quote(value)} is not '*' or an ARN`);
+      if (value !== '*' && !splitArn(value))
+        fail(`${path}.${resource}`, `${quote(value)} is not '*' or an ARN`);
     }
   }
 
@@ -105,7 +110,8 @@ function validatePrincipal(principal: unknown, path: string, fail: Fail): void {
     return fail(path, "must be '*' or an object with AWS, Service or Federated");
   }
   for (const [type, ids] of Object.entries(principal)) {
-    if (!PRINCIPAL_TYPES.has(type)) fail(`${path}.${type}`, 'unsupported principal type (use AWS, Service or Federated)');
+    if (!PRINCIPAL_TYPES.has(type))
+      fail(`${path}.${type}`, 'unsupported principal type (use AWS, Service or Federated)');
     stringList(ids, `${path}.${type}`, fail);
   }
 }
@@ -156,6 +162,7 @@ function rejectVariables(value: string, path: string, fail: Fail): void {
 
 function unknownFields(object: Json, allowed: ReadonlySet<string>, path: string, fail: Fail): void {
   for (const field of Object.keys(object)) {
-    if (!allowed.has(field)) fail(path || 'document', `unknown field ${quote(field)} (allowed: ${[...allowed].join(', ')})`);
+    if (!allowed.has(field))
+      fail(path || 'document', `unknown field ${quote(field)} (allowed: ${[...allowed].join(', ')})`);
   }
 }

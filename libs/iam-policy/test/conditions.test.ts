@@ -3,11 +3,21 @@
 // multiple context keys or values" (MULTI), "Single-valued vs. multivalued context keys" (SETS),
 // "IAM JSON policy elements: Condition" (COND).
 import { describe, expect, it } from 'vitest';
-import { evaluateIdentityPolicies, PolicyError, type ConditionBlock, type RequestContext } from '../src/index.ts';
+import {
+  evaluateIdentityPolicies,
+  PolicyError,
+  type ConditionBlock,
+  type RequestContext,
+} from '../src/index.ts';
 
 function conditionHolds(condition: ConditionBlock, context: RequestContext): boolean {
   return evaluateIdentityPolicies(
-    [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: condition }] }],
+    [
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: condition }],
+      },
+    ],
     { action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', context },
   ).allowed;
 }
@@ -19,6 +29,7 @@ interface Row {
   holds: boolean;
 }
 
+// prettier-ignore
 const rows: Row[] = [
   // String operators
   { cites: 'OPS String: StringEquals is exact', condition: { StringEquals: { k: 'prod' } }, context: { k: 'prod' }, holds: true },
@@ -107,9 +118,9 @@ describe('condition operators', () => {
   });
 
   it('refuses a single-valued operator on a key with several values (SETS: multivalued keys need a set operator)', () => {
-    expect(() => conditionHolds({ StringEquals: { 'aws:TagKeys': 'a' } }, { 'aws:TagKeys': ['a', 'b'] })).toThrow(
-      /2 values \['a', 'b'\].*needs ForAnyValue: or ForAllValues:/,
-    );
+    expect(() =>
+      conditionHolds({ StringEquals: { 'aws:TagKeys': 'a' } }, { 'aws:TagKeys': ['a', 'b'] }),
+    ).toThrow(/2 values \['a', 'b'\].*needs ForAnyValue: or ForAllValues:/);
   });
 
   it('refuses a request context that names one key twice in different case (COND: keys are case-insensitive)', () => {

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateIdentityPolicies, type PolicyDocument, type Statement } from '../src/index.ts';
 
-const policy = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+const policy = (...statements: Statement[]): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
 const allow = (action: string | string[], resource: string | string[]): Statement => ({
   Effect: 'Allow',
   Action: action,
@@ -20,6 +23,7 @@ interface Row {
 
 const OBJECT = 'arn:aws:s3:::keyless-files/reports/2026-05.json';
 
+// prettier-ignore
 const rows: Row[] = [
   { cites: 'ACTION: action names are case-insensitive', statement: allow('S3:getobject', OBJECT), action: 's3:GetObject', resource: OBJECT, allowed: true },
   { cites: 'ACTION: * matches a run of characters', statement: allow('s3:Get*', OBJECT), action: 's3:GetObjectVersion', resource: OBJECT, allowed: true },
@@ -50,7 +54,12 @@ describe('evaluateIdentityPolicies', () => {
     const result = evaluateIdentityPolicies(
       {
         read: policy(allow(['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::keyless-files/*')),
-        guard: policy({ Sid: 'NoIncomingWrites', Effect: 'Deny', Action: 's3:PutObject', Resource: 'arn:aws:s3:::keyless-files/incoming/*' }),
+        guard: policy({
+          Sid: 'NoIncomingWrites',
+          Effect: 'Deny',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::keyless-files/incoming/*',
+        }),
       },
       { action: 's3:PutObject', resource: incoming },
     );
@@ -66,10 +75,12 @@ describe('evaluateIdentityPolicies', () => {
   it('ignores a Deny whose condition does not hold (EVAL: a statement applies only when its conditions hold)', () => {
     const result = evaluateIdentityPolicies(
       [
-        policy(
-          allow('s3:GetObject', '*'),
-          { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-        ),
+        policy(allow('s3:GetObject', '*'), {
+          Effect: 'Deny',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       ],
       { action: 's3:GetObject', resource: OBJECT, context: { 'aws:SecureTransport': 'true' } },
     );
@@ -78,7 +89,15 @@ describe('evaluateIdentityPolicies', () => {
 
   it('explains an implicit deny with the closest statement and the failed element', () => {
     const result = evaluateIdentityPolicies(
-      { permissions: policy({ Sid: 'ReadReports', ...allow('s3:GetObject', 'arn:aws:s3:::keyless-files/reports/*') }, { Sid: 'Table', ...allow('dynamodb:GetItem', 'arn:aws:dynamodb:eu-west-1:111122223333:table/uploads') }) },
+      {
+        permissions: policy(
+          { Sid: 'ReadReports', ...allow('s3:GetObject', 'arn:aws:s3:::keyless-files/reports/*') },
+          {
+            Sid: 'Table',
+            ...allow('dynamodb:GetItem', 'arn:aws:dynamodb:eu-west-1:111122223333:table/uploads'),
+          },
+        ),
+      },
       { action: 's3:GetObject', resource: 'arn:aws:s3:::keyless-files/incoming/a' },
     );
     expect(result).toEqual({
@@ -97,14 +116,19 @@ describe('evaluateIdentityPolicies', () => {
       action: 'dynamodb:DeleteItem',
       resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/uploads',
     });
-    expect(result.reason).toMatch(/^action 'dynamodb:DeleteItem' not in the statement's Action 'dynamodb:GetItem' or 'dynamodb:Query'/);
+    expect(result.reason).toMatch(
+      /^action 'dynamodb:DeleteItem' not in the statement's Action 'dynamodb:GetItem' or 'dynamodb:Query'/,
+    );
   });
 
   it('explains a NotAction exclusion', () => {
-    const result = evaluateIdentityPolicies([policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })], {
-      action: 'iam:CreateUser',
-      resource: 'arn:aws:iam::111122223333:user/x',
-    });
+    const result = evaluateIdentityPolicies(
+      [policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })],
+      {
+        action: 'iam:CreateUser',
+        resource: 'arn:aws:iam::111122223333:user/x',
+      },
+    );
     expect(result.reason).toMatch(/^action 'iam:CreateUser' is excluded by NotAction 'iam:\*'/);
   });
 

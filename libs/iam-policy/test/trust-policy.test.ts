@@ -65,23 +65,28 @@ describe('evaluateTrustPolicy', () => {
   });
 
   it('reports every failed condition of the closest statement, including absent keys', () => {
-    const { reason } = evaluateTrustPolicy(trust, webIdentity({ sub: 'system:serviceaccount:keyless:other' }));
+    const { reason } = evaluateTrustPolicy(
+      trust,
+      webIdentity({ sub: 'system:serviceaccount:keyless:other' }),
+    );
     expect(reason).toContain(`on '${ISSUER}:sub' expected`);
     expect(reason).toContain(
       `condition StringEquals on '${ISSUER}:aud' expected 'sts.amazonaws.com', but the key is absent from the request`,
     );
   });
 
-  it('reports an untrusted principal when no statement trusts it', () => {
+  it('lists every trusted principal when no statement trusts the caller', () => {
     const other = 'arn:aws:iam::111122223333:oidc-provider/other.example';
     const result = evaluateTrustPolicy(trust, {
       principal: { type: 'Federated', id: other },
       action: 'sts:AssumeRoleWithWebIdentity',
       context: {},
     });
-    expect(result.decision).toBe('implicit-deny');
-    expect(result.reason).toMatch(
-      new RegExp(`^principal Federated '${other}' not trusted \\(the statement trusts Service 'ecs-tasks.amazonaws.com'\\)`),
+    expect(result).toMatchObject({ decision: 'implicit-deny', statement: 'EcsTasks' });
+    expect(result.reason).toBe(
+      `no statement allows Federated '${other}' to sts:AssumeRoleWithWebIdentity: ` +
+        `statement 'EcsTasks': principal Federated '${other}' not trusted (the statement trusts Service 'ecs-tasks.amazonaws.com'); ` +
+        `statement 'ServiceAccount': principal Federated '${other}' not trusted (the statement trusts Federated '${PROVIDER}')`,
     );
   });
 
@@ -94,7 +99,9 @@ describe('evaluateTrustPolicy', () => {
       context: { 'aws:SourceAccount': '444455556666' },
     });
     expect(result.statement).toBe('EcsTasks');
-    expect(result.reason).toMatch(/^condition StringEquals on 'aws:SourceAccount' expected '111122223333', got '444455556666'/);
+    expect(result.reason).toMatch(
+      /^condition StringEquals on 'aws:SourceAccount' expected '111122223333', got '444455556666'/,
+    );
   });
 
   it('reports an action the trusted principal may not perform', () => {
@@ -124,7 +131,11 @@ describe('evaluateTrustPolicy', () => {
       withDeny,
       webIdentity({ sub: 'system:serviceaccount:keyless:usage-reporter', aud: 'other' }),
     );
-    expect(denied).toMatchObject({ allowed: false, decision: 'explicit-deny', statement: 'NoOtherAudiences' });
+    expect(denied).toMatchObject({
+      allowed: false,
+      decision: 'explicit-deny',
+      statement: 'NoOtherAudiences',
+    });
     expect(denied.reason).toMatch(/is explicitly denied by statement 'NoOtherAudiences'/);
     const allowed = evaluateTrustPolicy(
       withDeny,
@@ -139,16 +150,37 @@ describe('evaluateTrustPolicy', () => {
       Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
     });
     const role = { type: 'AWS' as const, id: 'arn:aws:iam::111122223333:role/deployer' };
-    expect(evaluateTrustPolicy(accountTrust('arn:aws:iam::111122223333:root'), { principal: role, action: 'sts:AssumeRole' }).allowed).toBe(true);
-    expect(evaluateTrustPolicy(accountTrust('111122223333'), { principal: role, action: 'sts:AssumeRole' }).allowed).toBe(true);
-    expect(evaluateTrustPolicy(accountTrust('arn:aws:iam::444455556666:root'), { principal: role, action: 'sts:AssumeRole' }).allowed).toBe(false);
-    expect(evaluateTrustPolicy(accountTrust('arn:aws:iam::111122223333:role/other'), { principal: role, action: 'sts:AssumeRole' }).allowed).toBe(false);
+    expect(
+      evaluateTrustPolicy(accountTrust('arn:aws:iam::111122223333:root'), {
+        principal: role,
+        action: 'sts:AssumeRole',
+      }).allowed,
+    ).toBe(true);
+    expect(
+      evaluateTrustPolicy(accountTrust('111122223333'), { principal: role, action: 'sts:AssumeRole' })
+        .allowed,
+    ).toBe(true);
+    expect(
+      evaluateTrustPolicy(accountTrust('arn:aws:iam::444455556666:root'), {
+        principal: role,
+        action: 'sts:AssumeRole',
+      }).allowed,
+    ).toBe(false);
+    expect(
+      evaluateTrustPolicy(accountTrust('arn:aws:iam::111122223333:role/other'), {
+        principal: role,
+        action: 'sts:AssumeRole',
+      }).allowed,
+    ).toBe(false);
   });
 
   it('treats "*" and {"AWS": "*"} as every principal (PRINCIPAL: all principals)', () => {
     for (const principal of ['*', { AWS: '*' }] as const) {
       const result = evaluateTrustPolicy(
-        { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] },
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+        },
         { principal: { type: 'Service', id: 'anything.amazonaws.com' }, action: 'sts:AssumeRole' },
       );
       expect(result.allowed).toBe(true);
@@ -160,17 +192,31 @@ describe('evaluateTrustPolicy', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' },
-        { Sid: 'OnlyDeployer', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/deployer' }, Action: 'sts:AssumeRole' },
+        {
+          Sid: 'OnlyDeployer',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/deployer' },
+          Action: 'sts:AssumeRole',
+        },
       ],
     };
-    const as = (id: string) => evaluateTrustPolicy(policy, { principal: { type: 'AWS', id }, action: 'sts:AssumeRole' });
+    const as = (id: string) =>
+      evaluateTrustPolicy(policy, { principal: { type: 'AWS', id }, action: 'sts:AssumeRole' });
     expect(as('arn:aws:iam::111122223333:role/deployer').decision).toBe('allow');
-    expect(as('arn:aws:iam::111122223333:role/other')).toMatchObject({ decision: 'explicit-deny', statement: 'OnlyDeployer' });
+    expect(as('arn:aws:iam::111122223333:role/other')).toMatchObject({
+      decision: 'explicit-deny',
+      statement: 'OnlyDeployer',
+    });
   });
 
   it('names statements without a Sid by index', () => {
     const result = evaluateTrustPolicy(
-      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
       { principal: { type: 'Service', id: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole' },
     );
     expect(result).toMatchObject({ statement: '#0', reason: 'allowed by statement #0' });
@@ -178,13 +224,17 @@ describe('evaluateTrustPolicy', () => {
 
   it('denies implicitly when the policy has no Allow statement (EVAL: denied by default)', () => {
     const result = evaluateTrustPolicy(
-      { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { Service: 'x.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: { Service: 'x.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
       { principal: { type: 'Service', id: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole' },
     );
     expect(result).toEqual({
       allowed: false,
       decision: 'implicit-deny',
-      reason: "nothing allows Service 'lambda.amazonaws.com' to sts:AssumeRole: the trust policy has no Allow statement",
+      reason:
+        "nothing allows Service 'lambda.amazonaws.com' to sts:AssumeRole: the trust policy has no Allow statement",
     });
   });
 });

@@ -20,6 +20,7 @@ interface Row {
 const s3 = { Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' };
 const assume = { Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' };
 
+// prettier-ignore
 const rows: Row[] = [
   { name: 'a policy variable in Resource', kind: 'identity', statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${aws:username}/*' }, error: /Statement\[0\]\.Resource: .*uses a policy variable/ },
   { name: 'a policy variable in a condition value', kind: 'identity', statement: { Effect: 'Allow', ...s3, Condition: { StringLike: { 's3:prefix': '${aws:username}/*' } } }, error: /Condition\.StringLike\['s3:prefix'\]: .*policy variable/ },
@@ -53,19 +54,31 @@ describe('validatePolicy', () => {
   });
 
   it('refuses the 2008 policy language version', () => {
-    expect(() => validatePolicy({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', ...s3 }] }, 'identity')).toThrow(
-      /Version: must be '2012-10-17'/,
-    );
+    expect(() =>
+      validatePolicy({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', ...s3 }] }, 'identity'),
+    ).toThrow(/Version: must be '2012-10-17'/);
   });
 
   it('refuses an empty Statement list', () => {
-    expect(() => validatePolicy({ Version: '2012-10-17', Statement: [] }, 'trust')).toThrow(/non-empty array/);
+    expect(() => validatePolicy({ Version: '2012-10-17', Statement: [] }, 'trust')).toThrow(
+      /non-empty array/,
+    );
   });
 
   it('accepts a well-formed policy', () => {
     expect(() =>
       validatePolicy(
-        { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', ...s3, Condition: { 'ForAllValues:StringLike': { k: ['a*', 1, true] } } }] },
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Read',
+              Effect: 'Allow',
+              ...s3,
+              Condition: { 'ForAllValues:StringLike': { k: ['a*', 1, true] } },
+            },
+          ],
+        },
         'identity',
       ),
     ).not.toThrow();
@@ -76,14 +89,20 @@ describe('validatePolicy', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${x}' }],
     };
-    expect(() => evaluateIdentityPolicies({ permissions: bad }, { action: 's3:GetObject', resource: 'arn:aws:s3:::b' })).toThrow(
-      /^identity policy 'permissions' Statement\[0\]\.Resource/,
-    );
     expect(() =>
-      evaluateTrustPolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Resource: '*' }] }, {
-        principal: { type: 'Service', id: 'lambda.amazonaws.com' },
-        action: 'sts:AssumeRole',
-      }),
+      evaluateIdentityPolicies({ permissions: bad }, { action: 's3:GetObject', resource: 'arn:aws:s3:::b' }),
+    ).toThrow(/^identity policy 'permissions' Statement\[0\]\.Resource/);
+    expect(() =>
+      evaluateTrustPolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Resource: '*' }],
+        },
+        {
+          principal: { type: 'Service', id: 'lambda.amazonaws.com' },
+          action: 'sts:AssumeRole',
+        },
+      ),
     ).toThrow(/^trust policy Statement\[0\]\.Resource/);
   });
 });

@@ -68,7 +68,11 @@ export function externalBackend(awsEndpoint: string, databaseUrl: string | undef
   return {
     awsEndpoint,
     ...(database && {
-      database: { host: database.hostname, port: Number(database.port || 5432), adminUrl: databaseUrl as string },
+      database: {
+        host: database.hostname,
+        port: Number(database.port || 5432),
+        adminUrl: databaseUrl as string,
+      },
     }),
     stop: async () => undefined,
   };

@@ -1,3 +1,8 @@
 export { probeContainerRuntime, type RuntimeProbe } from './container-runtime.ts';
-export { startTestPlatform, type BackendKind, type TestPlatform, type TestPlatformOptions } from './test-platform.ts';
+export {
+  startTestPlatform,
+  type BackendKind,
+  type TestPlatform,
+  type TestPlatformOptions,
+} from './test-platform.ts';
 export type { DatabaseAccess } from './backends.ts';

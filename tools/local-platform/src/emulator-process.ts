@@ -28,7 +28,9 @@ export async function startEmulatorProcess(options: { port?: number } = {}): Pro
     stderrTail = (stderrTail + chunk.toString()).slice(-2_000);
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code}) before it was healthy: ${stderrTail}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`emulator exited (${code}) before it was healthy: ${stderrTail}`)),
+    ),
   );
   try {
     await Promise.race([waitUntilHealthy(`${endpoint}/moto-api/`, 'AWS emulator'), exited]);

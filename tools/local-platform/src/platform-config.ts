@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseConfig } from '@keyless/config';
 import { platformFile } from './paths.ts';
 
 export const platformEnv = z.object({
@@ -18,6 +17,3 @@ export const platformEnv = z.object({
 });
 
 export type PlatformConfig = z.output<typeof platformEnv>;
-
-export const platformConfig = (env: Record<string, string | undefined> = process.env): PlatformConfig =>
-  parseConfig(platformEnv, env);

@@ -4,8 +4,9 @@ const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export type XmlTree = { [element: string]: string | XmlTree | undefined };
 
+/** Escapes element text (the only place values go: no attribute carries request data). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function elements(tree: XmlTree): string {

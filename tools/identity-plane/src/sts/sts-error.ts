@@ -8,9 +8,12 @@ export class StsError extends Error {
   readonly check: DecisionCheck;
   readonly code: string;
   readonly status: number;
+  /** The trust-policy statement that decided a denial, when one did. */
+  readonly statement: string | undefined;
 
-  constructor(check: DecisionCheck, code: string, status: number, message: string) {
+  constructor(check: DecisionCheck, code: string, status: number, message: string, statement?: string) {
     super(message);
+    this.statement = statement;
     this.name = 'StsError';
     this.check = check;
     this.code = code;
@@ -18,7 +21,8 @@ export class StsError extends Error {
   }
 }
 
-export const accessDenied = (check: DecisionCheck, message: string) => new StsError(check, 'AccessDenied', 403, message);
+export const accessDenied = (check: DecisionCheck, message: string, statement?: string) =>
+  new StsError(check, 'AccessDenied', 403, message, statement);
 
 export const invalidIdentityToken = (check: DecisionCheck, message: string) =>
   new StsError(check, 'InvalidIdentityToken', 400, message);

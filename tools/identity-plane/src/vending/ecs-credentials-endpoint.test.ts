@@ -1,13 +1,13 @@
 import { fromHttp } from '@aws-sdk/credential-providers';
-import { createLogger } from '@keyless/logging';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startEcsCredentialsEndpoint, type EcsCredentialsEndpoint } from './ecs-credentials-endpoint.ts';
+import { captureLogger } from './testing/capture-logger.ts';
 import { recordingIssuer } from './testing/recording-issuer.ts';
 import { resolveInChildProcess } from './testing/run-default-chain.ts';
 
 const roleArn = 'arn:aws:iam::123456789012:role/api';
 const issuer = recordingIssuer();
-const logger = createLogger({ service: 'test', level: 'silent' });
+const { logger, lines } = captureLogger();
 let endpoint: EcsCredentialsEndpoint;
 
 beforeAll(async () => {
@@ -18,6 +18,7 @@ beforeEach(() => {
   issuer.requests.length = 0;
   issuer.issued.length = 0;
   issuer.lifetimeSeconds = 3600;
+  lines.length = 0;
 });
 
 describe('a process started with only the ECS variables', () => {
@@ -41,8 +42,12 @@ describe('a process started with only the ECS variables', () => {
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
     const result = await resolveInChildProcess({ ...task.environment, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' });
     expect(result.accessKeyIds).toBeUndefined();
-    console.log(result.error);
-    expect(result.error?.name).toMatch(/ProviderError/);
+    // The SDK falls through fromHttp and fromContainerMetadata and reports only a generic error;
+    // the reason is in the identity plane's decision log.
+    expect(result.error).toEqual({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ decision: 'denied', caller: task.taskArn, reason: expect.stringMatching(/not this task’s AWS_CONTAINER_AUTHORIZATION_TOKEN/) }),
+    );
   });
 });
 
@@ -63,6 +68,9 @@ describe('the endpoint', () => {
       sourceAccount: '123456789012',
       sourceArn: task.taskArn,
     });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ decision: 'allowed', mechanism: 'ecs-container-credentials', caller: task.taskArn, role: roleArn }),
+    );
   });
 
   test('caches credentials with time to spare, and one burst of requests costs one issuance', async () => {

@@ -33,7 +33,10 @@ export interface DatabaseSecret {
   dbname: string;
 }
 
-async function storedSecret(sm: SecretsManagerClient, secretName: string): Promise<DatabaseSecret | undefined> {
+async function storedSecret(
+  sm: SecretsManagerClient,
+  secretName: string,
+): Promise<DatabaseSecret | undefined> {
   try {
     const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretName }));
     return SecretString ? (JSON.parse(SecretString) as DatabaseSecret) : undefined;

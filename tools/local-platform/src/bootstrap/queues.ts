@@ -8,7 +8,11 @@ export interface QueueRefs {
 /** After this many failed receives SQS moves a message to the DLQ instead of retrying forever. */
 export const maxReceiveCount = 5;
 
-async function ensureQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<QueueRefs> {
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<QueueRefs> {
   // CreateQueue is idempotent when the attributes match, which is what makes a re-run safe.
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);

@@ -14,7 +14,9 @@ import type { IamModel, RoleDefinition } from '@keyless/iam-model';
 
 async function ensureOidcProvider(iam: IAMClient, issuer: string, clientIds: string[]): Promise<string> {
   const { OpenIDConnectProviderList = [] } = await iam.send(new ListOpenIDConnectProvidersCommand({}));
-  const existing = OpenIDConnectProviderList.map((p) => p.Arn).find((arn) => arn?.endsWith(`:oidc-provider/${issuer}`));
+  const existing = OpenIDConnectProviderList.map((p) => p.Arn).find((arn) =>
+    arn?.endsWith(`:oidc-provider/${issuer}`),
+  );
   if (!existing) {
     const { OpenIDConnectProviderArn } = await iam.send(
       new CreateOpenIDConnectProviderCommand({ Url: `https://${issuer}`, ClientIDList: clientIds }),
@@ -27,7 +29,10 @@ async function ensureOidcProvider(iam: IAMClient, issuer: string, clientIds: str
   );
   for (const clientId of clientIds.filter((id) => !ClientIDList.includes(id))) {
     await iam.send(
-      new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing, ClientID: clientId }),
+      new AddClientIDToOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: existing,
+        ClientID: clientId,
+      }),
     );
   }
   return existing;
@@ -53,7 +58,11 @@ async function ensureRole(iam: IAMClient, role: RoleDefinition): Promise<string>
   }
   for (const [policyName, document] of Object.entries(role.policies)) {
     await iam.send(
-      new PutRolePolicyCommand({ RoleName: role.name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }),
+      new PutRolePolicyCommand({
+        RoleName: role.name,
+        PolicyName: policyName,
+        PolicyDocument: JSON.stringify(document),
+      }),
     );
   }
   arn ??= (await iam.send(new GetRoleCommand({ RoleName: role.name }))).Role?.Arn;

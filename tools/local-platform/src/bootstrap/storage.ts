@@ -6,7 +6,9 @@ export async function ensureBucket(s3: S3Client, bucket: string, region: string)
     await s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
-        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
       }),
     );
   } catch (error) {

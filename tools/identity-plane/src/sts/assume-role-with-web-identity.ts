@@ -1,0 +1,87 @@
+// sts:AssumeRoleWithWebIdentity as AWS runs it: verify the token, then the role's trust policy,
+// then issue a session. Each refusal and each grant is one decision-log line.
+import type { XmlTree } from './query-protocol.ts';
+import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
+import { emulatorSession } from './emulator-session.ts';
+import { StsError, validationError } from './sts-error.ts';
+import type { StsDeps } from './sts-deps.ts';
+import { peekToken, verifyWebIdentityToken } from './verify-web-identity.ts';
+import { webIdentityContext } from './web-identity-context.ts';
+
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+function requiredParam(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (!value) throw validationError('request', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+  return value;
+}
+
+function parseDuration(params: URLSearchParams): number | undefined {
+  const raw = params.get('DurationSeconds');
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw)) throw validationError('request', `DurationSeconds ${JSON.stringify(raw)} is not an integer`);
+  return Number(raw);
+}
+
+export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: StsDeps): Promise<XmlTree> {
+  const roleArn = params.get('RoleArn') ?? '';
+  const token = params.get('WebIdentityToken') ?? '';
+  const claimed = peekToken(token);
+  const base = { caller: claimed.subject ?? 'unknown', issuer: claimed.issuer, role: roleArn, action: ACTION } as const;
+  try {
+    requiredParam(params, 'RoleArn');
+    const sessionName = requiredParam(params, 'RoleSessionName');
+    requiredParam(params, 'WebIdentityToken');
+    if (!SESSION_NAME.test(sessionName)) {
+      throw validationError('request', `RoleSessionName ${JSON.stringify(sessionName)} must be 2-64 characters of [\\w+=,.@-]`);
+    }
+    const requestedDuration = parseDuration(params);
+
+    const identity = await verifyWebIdentityToken(token, deps);
+    const role = await loadRole(deps.iam, roleArn, ACTION);
+    const trust = requireTrust(role, {
+      principal: { type: 'Federated', id: identity.provider.arn },
+      action: ACTION,
+      context: webIdentityContext(identity, deps.githubIssuers),
+    });
+    const durationSeconds = sessionDuration(requestedDuration, role, deps.durations);
+    const session = await emulatorSession(deps.sts, {
+      roleArn,
+      sessionName,
+      durationSeconds,
+      policy: params.get('Policy') ?? undefined,
+    });
+    deps.decisions.record({
+      ...base,
+      caller: identity.claims.sub,
+      decision: 'allowed',
+      check: 'trust-policy',
+      statement: trust.statement,
+      reason: trust.reason,
+    });
+    return {
+      Credentials: {
+        AccessKeyId: session.credentials.accessKeyId,
+        SecretAccessKey: session.credentials.secretAccessKey,
+        SessionToken: session.credentials.sessionToken,
+        Expiration: session.credentials.expiration.toISOString(),
+      },
+      SubjectFromWebIdentityToken: identity.claims.sub,
+      AssumedRoleUser: { Arn: session.assumedRoleArn, AssumedRoleId: session.assumedRoleId },
+      Provider: identity.provider.url,
+      Audience: identity.audience,
+    };
+  } catch (error) {
+    if (error instanceof StsError) {
+      deps.decisions.record({
+        ...base,
+        decision: 'denied',
+        check: error.check,
+        statement: error.statement,
+        reason: error.message,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const cli = join(import.meta.dirname, '../src/cli.ts');
+const workDir = mkdtempSync(join(tmpdir(), 'keyless-cli-test-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function descendants(pid: number): number[] {
+  const { stdout } = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  const children = stdout.split('\n').map(Number).filter(Boolean);
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The data directory a postgres server runs in, from its command line (`-D <dir>`). */
+function postgresDataDirs(pids: number[]): string[] {
+  return pids.flatMap((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const at = args.indexOf('-D');
+      return at >= 0 && readlinkSync(`/proc/${pid}/exe`).endsWith('postgres') ? [args[at + 1] ?? ''] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function waitForFile(path: string, child: ChildProcess, output: () => string): Promise<void> {
+  for (let i = 0; i < 600 && !existsSync(path); i++) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
+    await sleep(100);
+  }
+  if (!existsSync(path)) throw new Error(`no platform file after 60 s:\n${output()}`);
+}
+
+describe('npm start (local platform CLI)', () => {
+  test('comes up, describes itself in platform.json, and stops cleanly on SIGTERM', async () => {
+    const file = join(workDir, 'platform.json');
+    const child = spawn(process.execPath, [cli, 'start'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, KEYLESS_PLATFORM_FILE: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForFile(file, child, () => output);
+
+    const platform = JSON.parse(readFileSync(file, 'utf8'));
+    expect(platform).toMatchObject({ version: 1, region: 'eu-west-1', accountId: '123456789012' });
+    expect(platform.resources.names).toMatchObject({ bucket: 'keyless-files', uploadsTable: 'uploads' });
+    expect(platform.resources.userDirectory.users.map((u: { username: string }) => u.username)).toEqual([
+      'demo',
+      'admin',
+    ]);
+    expect((await fetch(`${platform.endpoints.aws}/moto-api/`)).ok).toBe(true);
+    await sleep(200);
+    expect(output).toContain(platform.endpoints.aws);
+
+    const children = descendants(child.pid ?? 0);
+    const dataDirs = postgresDataDirs(children);
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    expect(dataDirs).toHaveLength(1);
+
+    const exitCode = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+    child.kill('SIGTERM');
+    expect(await exitCode).toBe(0);
+    expect(children.filter(alive)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    expect(dataDirs.filter((dir) => existsSync(dir))).toEqual([]);
+  });
+
+  test('a bad variable stops start-up with a message that names it', () => {
+    const result = spawnSync(process.execPath, [cli, 'start'], {
+      env: { PATH: process.env.PATH, KEYLESS_GITHUB_REPOSITORY: 'not-a-repo' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('KEYLESS_GITHUB_REPOSITORY');
+    expect(result.stderr).not.toContain('not-a-repo');
+  });
+});
