@@ -19,7 +19,7 @@ function allowStatements(role: RoleDefinition) {
 /** No Allow statement in the trust policy may trust everyone, everyone of a kind, or everyone but someone. */
 export function assertNoWildcardPrincipal(role: RoleDefinition): void {
   for (const { statement, at } of allowStatements(role)) {
-    const fail = (problem: string) => {
+    const fail = (problem: string): never => {
       throw new IamModelError(`role '${role.name}': trust statement ${at} ${problem}`);
     };
     if (statement.NotPrincipal !== undefined)
@@ -92,7 +92,7 @@ export function assertLeastPrivilege(role: RoleDefinition): void {
   for (const [policyName, policy] of Object.entries(role.policies)) {
     policy.Statement.forEach((statement, index) => {
       if (statement.Effect !== 'Allow') return;
-      const fail = (problem: string) => {
+      const fail = (problem: string): never => {
         throw new IamModelError(
           `role '${role.name}': policy '${policyName}' statement ${label(statement, index)} ${problem}`,
         );

@@ -157,6 +157,11 @@ describe('assertNoWildcardPrincipal', () => {
       "wildcard Service principal '*.amazonaws.com'",
     ],
     [
+      'a wildcard identity provider',
+      { ...assume, Principal: { Federated: '*' } },
+      "wildcard Federated principal '*'",
+    ],
+    [
       'Allow with NotPrincipal',
       { ...assume, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } },
       'uses NotPrincipal with Allow',
@@ -224,8 +229,8 @@ describe('assertLeastPrivilege', () => {
 });
 
 describe('validateRole', () => {
-  it('refuses a session longer than IAM allows', () => {
-    expect(() => validateRole({ ...role('api'), maxSessionDurationSeconds: 86_400 })).toThrow(
+  it.each([900, 86_400, 3600.5])('refuses a maximum session of %s seconds (outside IAM range)', (seconds) => {
+    expect(() => validateRole({ ...role('api'), maxSessionDurationSeconds: seconds })).toThrow(
       /from 3600 to 43200/,
     );
   });

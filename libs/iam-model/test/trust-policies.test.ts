@@ -77,6 +77,7 @@ const rows: Row[] = [
   { role: 'deploy', caller: 'another repository', request: githubToken('repo:other/r:environment:production'), deniedBecause: "got 'repo:other/r:environment:production'" },
   { role: 'deploy', caller: 'a branch job outside the environment', request: githubToken('repo:o/r:ref:refs/heads/feature'), deniedBecause: "got 'repo:o/r:ref:refs/heads/feature'" },
   { role: 'deploy', caller: 'an immutable-ID subject (not opted in)', request: githubToken('repo:o@123/r@456:environment:production'), deniedBecause: "got 'repo:o@123/r@456:environment:production'" },
+  { role: 'deploy', caller: 'another environment', request: githubToken('repo:o/r:environment:staging'), deniedBecause: "got 'repo:o/r:environment:staging'" },
   { role: 'deploy', caller: 'an environment named in another case', request: githubToken('repo:o/r:environment:Production'), deniedBecause: "got 'repo:o/r:environment:Production'" },
   { role: 'deploy', caller: "GitHub's default audience", request: githubToken('repo:o/r:environment:production', 'https://github.com/o'), deniedBecause: `'${GITHUB_ISSUER}:aud' expected 'sts.amazonaws.com', got 'https://github.com/o'` },
   { role: 'deploy', caller: 'an EKS service account token', request: serviceAccountToken('repo:o/r:environment:production'), deniedBecause: 'not trusted' },
