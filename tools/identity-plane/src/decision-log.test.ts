@@ -14,11 +14,21 @@ test('each decision is one JSON line with who, which role, the outcome and why',
     statement: 'IrsaServiceAccount',
     reason: 'condition StringEquals on sub …',
   });
-  log.record({ caller: 'lambda.amazonaws.com', role: 'arn:aws:iam::123456789012:role/upload-processor', action: 'sts:AssumeRole', decision: 'allowed', check: 'trust-policy', reason: 'allowed' });
+  log.record({
+    caller: 'lambda.amazonaws.com',
+    role: 'arn:aws:iam::123456789012:role/upload-processor',
+    action: 'sts:AssumeRole',
+    decision: 'allowed',
+    check: 'trust-policy',
+    reason: 'allowed',
+  });
 
   const output = chunks.join('');
   expect(output.endsWith('\n')).toBe(true);
-  const lines = output.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = output
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(lines).toHaveLength(2);
   expect(lines[0]).toEqual({
     level: 'warn',

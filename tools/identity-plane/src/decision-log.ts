@@ -42,7 +42,10 @@ export interface DecisionLogOptions {
   service?: string;
 }
 
-export function createDecisionLog({ destination, service = 'identity-plane' }: DecisionLogOptions = {}): DecisionLog {
+export function createDecisionLog({
+  destination,
+  service = 'identity-plane',
+}: DecisionLogOptions = {}): DecisionLog {
   const logger = createLogger({ service, level: 'info', destination });
   return {
     record(decision) {

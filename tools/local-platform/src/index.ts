@@ -5,6 +5,13 @@ export {
   emulatorAccountId,
   emulatorAdminCredentials,
   type AdminClients,
-} from './emulator-admin.ts';
+} from '@keyless/emulator-admin';
 export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap/bootstrap.ts';
 export { freePort } from './free-port.ts';
+export {
+  startLocalPlatform,
+  type LocalPlatformOptions,
+  type PlatformDescription,
+  type RunningPlatform,
+} from './platform.ts';
+export { repoRoot } from './paths.ts';

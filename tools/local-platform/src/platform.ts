@@ -2,9 +2,8 @@ import { defaultResourceNames } from '@keyless/iam-model';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
 import { bootstrap } from './bootstrap/bootstrap.ts';
 import { startEmbeddedDatabase, type DatabaseServer } from './embedded-database.ts';
-import { adminClients, emulatorAccountId } from './emulator-admin.ts';
+import { adminClients, emulatorAccountId } from '@keyless/emulator-admin';
 import { startEmulatorProcess } from './emulator-process.ts';
-import type { PlatformConfig } from './platform-config.ts';
 
 export interface PlatformDescription {
   region: string;
@@ -20,18 +19,31 @@ export interface RunningPlatform {
 
 type Stopper = () => Promise<void>;
 
-async function startDatabase(config: PlatformConfig, stoppers: Stopper[]) {
-  if (config.DATABASE_URL) {
-    const url = new URL(config.DATABASE_URL);
-    return { host: url.hostname, port: Number(url.port || 5432), adminUrl: config.DATABASE_URL };
+export interface LocalPlatformOptions {
+  region: string;
+  /** An emulator that already runs; otherwise moto is started. */
+  awsEndpoint?: string;
+  /** A PostgreSQL that already runs (a user that may create databases and roles); otherwise an embedded one. */
+  databaseUrl?: string;
+  /** The repository the `deploy`/`diff` roles trust. */
+  github: { owner: string; repo: string };
+  /** Issuers (host + path, no scheme) to register as IAM OIDC providers. */
+  eksOidcIssuer: string;
+  githubOidcIssuer: string;
+}
+
+async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[]) {
+  if (options.databaseUrl) {
+    const url = new URL(options.databaseUrl);
+    return { host: url.hostname, port: Number(url.port || 5432), adminUrl: options.databaseUrl };
   }
   const server: DatabaseServer = await startEmbeddedDatabase();
   stoppers.push(server.stop);
   return server;
 }
 
-async function startEmulator(config: PlatformConfig, stoppers: Stopper[]): Promise<string> {
-  if (config.AWS_ENDPOINT_URL) return config.AWS_ENDPOINT_URL;
+async function startEmulator(options: LocalPlatformOptions, stoppers: Stopper[]): Promise<string> {
+  if (options.awsEndpoint) return options.awsEndpoint;
   const emulator = await startEmulatorProcess();
   stoppers.push(emulator.stop);
   return emulator.endpoint;
@@ -41,33 +53,30 @@ async function startEmulator(config: PlatformConfig, stoppers: Stopper[]): Promi
  * Brings up the emulator and PostgreSQL (or uses the ones configured), then bootstraps the
  * system's resources. On any failure, whatever already started is stopped again.
  */
-export async function startLocalPlatform(
-  config: PlatformConfig,
-  identity: { eksOidcIssuer: string; githubOidcIssuer: string },
-): Promise<RunningPlatform> {
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningPlatform> {
   const stoppers: Stopper[] = [];
   const stop = async () => {
     await Promise.allSettled(stoppers.reverse().map((stopOne) => stopOne()));
   };
   try {
     const [awsEndpoint, database] = await Promise.all([
-      startEmulator(config, stoppers),
-      startDatabase(config, stoppers),
+      startEmulator(options, stoppers),
+      startDatabase(options, stoppers),
     ]);
-    const clients = adminClients({ endpoint: awsEndpoint, region: config.AWS_REGION });
-    const [owner = '', repo = ''] = config.KEYLESS_GITHUB_REPOSITORY.split('/');
+    const clients = adminClients({ endpoint: awsEndpoint, region: options.region });
     const resources = await bootstrap({
       clients,
-      region: config.AWS_REGION,
+      region: options.region,
       accountId: emulatorAccountId,
       names: defaultResourceNames,
       database,
-      ...identity,
-      github: { owner, repo },
+      eksOidcIssuer: options.eksOidcIssuer,
+      githubOidcIssuer: options.githubOidcIssuer,
+      github: options.github,
     });
     return {
       description: {
-        region: config.AWS_REGION,
+        region: options.region,
         accountId: emulatorAccountId,
         endpoints: { aws: awsEndpoint, postgres: `postgres://${database.host}:${database.port}` },
         resources,

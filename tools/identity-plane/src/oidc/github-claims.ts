@@ -39,9 +39,15 @@ export function githubClaims(run: GithubWorkflowRun): GithubClaims {
   const ref = run.ref ?? (event === 'pull_request' ? 'refs/pull/1/merge' : 'refs/heads/main');
   const ownerId = run.ownerId ?? numericId('owner', owner);
   const repositoryId = run.repositoryId ?? numericId('repository', owner, repo);
-  const repository = run.immutableSubject ? `${owner}@${ownerId}/${repo}@${repositoryId}` : `${owner}/${repo}`;
+  const repository = run.immutableSubject
+    ? `${owner}@${ownerId}/${repo}@${repositoryId}`
+    : `${owner}/${repo}`;
   const context =
-    environment !== undefined ? `environment:${environment}` : event === 'pull_request' ? 'pull_request' : `ref:${ref}`;
+    environment !== undefined
+      ? `environment:${environment}`
+      : event === 'pull_request'
+        ? 'pull_request'
+        : `ref:${ref}`;
   const workflowFile = run.workflowFile ?? 'deploy.yml';
   const workflowRef = `${owner}/${repo}/.github/workflows/${workflowFile}@${ref}`;
   const actor = run.actor ?? owner;

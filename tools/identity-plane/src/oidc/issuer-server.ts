@@ -21,7 +21,10 @@ export interface OidcIssuersOptions {
   port?: number;
 }
 
-export async function startOidcIssuers({ host = '127.0.0.1', port = 0 }: OidcIssuersOptions = {}): Promise<OidcIssuers> {
+export async function startOidcIssuers({
+  host = '127.0.0.1',
+  port = 0,
+}: OidcIssuersOptions = {}): Promise<OidcIssuers> {
   const documents = new Map<string, unknown>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://issuer').pathname;
@@ -36,7 +39,10 @@ export async function startOidcIssuers({ host = '127.0.0.1', port = 0 }: OidcIss
   });
   const url = await listen(server, host, port);
 
-  const [eks, github] = await Promise.all([createOidcIssuer(`${url}/eks`), createOidcIssuer(`${url}/github`)]);
+  const [eks, github] = await Promise.all([
+    createOidcIssuer(`${url}/eks`),
+    createOidcIssuer(`${url}/github`),
+  ]);
   for (const issuer of [eks, github]) {
     const prefix = new URL(issuer.issuerUrl).pathname;
     documents.set(`${prefix}${DISCOVERY_PATH}`, issuer.discovery);

@@ -11,23 +11,34 @@ beforeAll(async () => {
 afterAll(() => issuers?.close());
 
 async function verifyAgainstPublishedKeys(token: string, issuerUrl: string) {
-  const discovery = (await (await fetch(`${issuerUrl}/.well-known/openid-configuration`)).json()) as Record<string, string>;
-  return jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri ?? '')), { issuer: issuerUrl, algorithms: ['RS256'] });
+  const discovery = (await (await fetch(`${issuerUrl}/.well-known/openid-configuration`)).json()) as Record<
+    string,
+    string
+  >;
+  return jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri ?? '')), {
+    issuer: issuerUrl,
+    algorithms: ['RS256'],
+  });
 }
 
 describe('the issuer server', () => {
   test('serves each issuer’s discovery document and a JWKS with public keys only', async () => {
     for (const issuer of [issuers.eks, issuers.github]) {
-      const discovery = (await (await fetch(`${issuer.issuerUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      const discovery = (await (
+        await fetch(`${issuer.issuerUrl}/.well-known/openid-configuration`)
+      ).json()) as Record<string, unknown>;
       expect(discovery).toMatchObject({
         issuer: issuer.issuerUrl,
         jwks_uri: `${issuer.issuerUrl}/.well-known/jwks`,
         id_token_signing_alg_values_supported: ['RS256'],
       });
-      const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: Record<string, unknown>[] };
+      const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as {
+        keys: Record<string, unknown>[];
+      };
       expect(jwks.keys).toHaveLength(1);
       expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) });
-      for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(jwks.keys[0]).not.toHaveProperty(privatePart);
+      for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi'])
+        expect(jwks.keys[0]).not.toHaveProperty(privatePart);
     }
     expect(issuers.eks.issuerUrl).toBe(`${issuers.url}/eks`);
     expect(issuers.github.issuerUrl).toBe(`${issuers.url}/github`);
@@ -66,7 +77,10 @@ describe('minted tokens', () => {
   });
 
   test('for a service account look like a projected service-account token', async () => {
-    const token = await mintServiceAccountToken(issuers.eks, { namespace: 'keyless', serviceAccount: 'usage-reporter' });
+    const token = await mintServiceAccountToken(issuers.eks, {
+      namespace: 'keyless',
+      serviceAccount: 'usage-reporter',
+    });
     const { payload } = await verifyAgainstPublishedKeys(token, issuers.eks.issuerUrl);
     expect(payload).toMatchObject({
       sub: 'system:serviceaccount:keyless:usage-reporter',
@@ -81,7 +95,13 @@ describe('minted tokens', () => {
   });
 
   test('for a GitHub workflow carry GitHub’s claims', async () => {
-    const claims = githubClaims({ owner: 'o', repo: 'r', event: 'push', ref: 'refs/heads/main', environment: 'production' });
+    const claims = githubClaims({
+      owner: 'o',
+      repo: 'r',
+      event: 'push',
+      ref: 'refs/heads/main',
+      environment: 'production',
+    });
     const token = await mintGithubToken(issuers.github, claims);
     expect(decodeProtectedHeader(token).alg).toBe('RS256');
     const { payload } = await verifyAgainstPublishedKeys(token, issuers.github.issuerUrl);
@@ -98,7 +118,8 @@ describe('minted tokens', () => {
       workflow_ref: 'o/r/.github/workflows/deploy.yml@refs/heads/main',
       runner_environment: 'github-hosted',
     });
-    for (const claim of ['repository_id', 'repository_owner_id', 'run_id', 'actor_id']) expect(payload[claim]).toMatch(/^\d+$/);
+    for (const claim of ['repository_id', 'repository_owner_id', 'run_id', 'actor_id'])
+      expect(payload[claim]).toMatch(/^\d+$/);
     expect(payload.sha).toMatch(/^[0-9a-f]{40}$/);
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
   });
@@ -111,13 +132,19 @@ describe('githubClaims builds the subject GitHub would', () => {
     [{ event: 'pull_request' }, 'repo:o/r:pull_request'],
     [{ event: 'push', ref: 'refs/heads/x' }, 'repo:o/r:ref:refs/heads/x'],
     [{ event: 'push', ref: 'refs/tags/v1' }, 'repo:o/r:ref:refs/tags/v1'],
-    [{ event: 'push', immutableSubject: true, ownerId: '11', repositoryId: '22' }, 'repo:o@11/r@22:ref:refs/heads/main'],
+    [
+      { event: 'push', immutableSubject: true, ownerId: '11', repositoryId: '22' },
+      'repo:o@11/r@22:ref:refs/heads/main',
+    ],
   ] as const)('%j → %s', (run, sub) => {
     expect(githubClaims({ owner: 'o', repo: 'r', ...run }).sub).toBe(sub);
   });
 
   test('a pull request runs on its merge ref, a tag push is a tag', () => {
-    expect(githubClaims({ owner: 'o', repo: 'r', event: 'pull_request' })).toMatchObject({ ref: 'refs/pull/1/merge', event_name: 'pull_request' });
+    expect(githubClaims({ owner: 'o', repo: 'r', event: 'pull_request' })).toMatchObject({
+      ref: 'refs/pull/1/merge',
+      event_name: 'pull_request',
+    });
     expect(githubClaims({ owner: 'o', repo: 'r', event: 'push', ref: 'refs/tags/v1' }).ref_type).toBe('tag');
     expect(githubClaims({ owner: 'o', repo: 'r', event: 'push' })).not.toHaveProperty('environment');
   });

@@ -16,7 +16,9 @@ export interface ServiceAccountTokenOptions {
 
 /** A stable UID for a named object, as Kubernetes would keep one for its lifetime. */
 function uidFor(kind: string, ...names: string[]): string {
-  const hex = createHash('sha256').update([kind, ...names].join('/')).digest('hex');
+  const hex = createHash('sha256')
+    .update([kind, ...names].join('/'))
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -24,7 +26,10 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
   return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }
 
-export function mintServiceAccountToken(minter: TokenMinter, options: ServiceAccountTokenOptions): Promise<string> {
+export function mintServiceAccountToken(
+  minter: TokenMinter,
+  options: ServiceAccountTokenOptions,
+): Promise<string> {
   const { namespace, serviceAccount } = options;
   const podName = options.podName ?? `${serviceAccount}-local`;
   return minter.mint({

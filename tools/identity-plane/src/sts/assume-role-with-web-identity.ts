@@ -13,14 +13,19 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 function requiredParam(params: URLSearchParams, name: string): string {
   const value = params.get(name);
-  if (!value) throw validationError('request', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+  if (!value)
+    throw validationError(
+      'request',
+      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
 function parseDuration(params: URLSearchParams): number | undefined {
   const raw = params.get('DurationSeconds');
   if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw)) throw validationError('request', `DurationSeconds ${JSON.stringify(raw)} is not an integer`);
+  if (!/^\d+$/.test(raw))
+    throw validationError('request', `DurationSeconds ${JSON.stringify(raw)} is not an integer`);
   return Number(raw);
 }
 
@@ -28,13 +33,21 @@ export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: S
   const roleArn = params.get('RoleArn') ?? '';
   const token = params.get('WebIdentityToken') ?? '';
   const claimed = peekToken(token);
-  const base = { caller: claimed.subject ?? 'unknown', issuer: claimed.issuer, role: roleArn, action: ACTION } as const;
+  const base = {
+    caller: claimed.subject ?? 'unknown',
+    issuer: claimed.issuer,
+    role: roleArn,
+    action: ACTION,
+  } as const;
   try {
     requiredParam(params, 'RoleArn');
     const sessionName = requiredParam(params, 'RoleSessionName');
     requiredParam(params, 'WebIdentityToken');
     if (!SESSION_NAME.test(sessionName)) {
-      throw validationError('request', `RoleSessionName ${JSON.stringify(sessionName)} must be 2-64 characters of [\\w+=,.@-]`);
+      throw validationError(
+        'request',
+        `RoleSessionName ${JSON.stringify(sessionName)} must be 2-64 characters of [\\w+=,.@-]`,
+      );
     }
     const requestedDuration = parseDuration(params);
 

@@ -17,7 +17,10 @@ export interface EmulatorSessionRequest {
   policy?: string;
 }
 
-export async function emulatorSession(sts: STSClient, request: EmulatorSessionRequest): Promise<EmulatorSession> {
+export async function emulatorSession(
+  sts: STSClient,
+  request: EmulatorSessionRequest,
+): Promise<EmulatorSession> {
   const { Credentials, AssumedRoleUser } = await sts.send(
     new AssumeRoleCommand({
       RoleArn: request.roleArn,
@@ -27,7 +30,12 @@ export async function emulatorSession(sts: STSClient, request: EmulatorSessionRe
       Tags: request.tags && Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
     }),
   );
-  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken || !Credentials.Expiration) {
+  if (
+    !Credentials?.AccessKeyId ||
+    !Credentials.SecretAccessKey ||
+    !Credentials.SessionToken ||
+    !Credentials.Expiration
+  ) {
     throw new Error(`the emulator's AssumeRole for ${request.roleArn} returned no credentials`);
   }
   return {

@@ -19,12 +19,23 @@ afterAll(async () => {
   await plane?.stop();
 });
 
-const production: GithubWorkflowRun = { ...GITHUB_REPOSITORY, event: 'push', ref: 'refs/heads/main', environment: 'production' };
+const production: GithubWorkflowRun = {
+  ...GITHUB_REPOSITORY,
+  event: 'push',
+  ref: 'refs/heads/main',
+  environment: 'production',
+};
 const pullRequest: GithubWorkflowRun = { ...GITHUB_REPOSITORY, event: 'pull_request' };
 
 async function assume(roleArn: string, run: GithubWorkflowRun, audience?: string) {
   const token = await mintGithubToken(plane.issuers.github, githubClaims(run), { audience });
-  return sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'gha', WebIdentityToken: token }));
+  return sts.send(
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: roleArn,
+      RoleSessionName: 'gha',
+      WebIdentityToken: token,
+    }),
+  );
 }
 
 async function denial(roleArn: string, run: GithubWorkflowRun, audience?: string) {
@@ -55,10 +66,26 @@ describe('deploy', () => {
 
   const refused: [string, GithubWorkflowRun, string][] = [
     ['a pull_request subject', pullRequest, 'repo:keyless-org/keyless:pull_request'],
-    ['another repository of the owner', { ...production, repo: 'other' }, 'repo:keyless-org/other:environment:production'],
-    ['a fork (same repository name, other owner)', { ...production, owner: 'someone-else' }, 'repo:someone-else/keyless:environment:production'],
-    ['a push to a feature branch', { ...GITHUB_REPOSITORY, event: 'push', ref: 'refs/heads/feature' }, 'repo:keyless-org/keyless:ref:refs/heads/feature'],
-    ['the immutable-ID subject format, which the policy does not pin', { ...production, immutableSubject: true, ownerId: '1001', repositoryId: '2002' }, 'repo:keyless-org@1001/keyless@2002:environment:production'],
+    [
+      'another repository of the owner',
+      { ...production, repo: 'other' },
+      'repo:keyless-org/other:environment:production',
+    ],
+    [
+      'a fork (same repository name, other owner)',
+      { ...production, owner: 'someone-else' },
+      'repo:someone-else/keyless:environment:production',
+    ],
+    [
+      'a push to a feature branch',
+      { ...GITHUB_REPOSITORY, event: 'push', ref: 'refs/heads/feature' },
+      'repo:keyless-org/keyless:ref:refs/heads/feature',
+    ],
+    [
+      'the immutable-ID subject format, which the policy does not pin',
+      { ...production, immutableSubject: true, ownerId: '1001', repositoryId: '2002' },
+      'repo:keyless-org@1001/keyless@2002:environment:production',
+    ],
   ];
   test.each(refused)('is denied for %s', async (_, run, subject) => {
     const error = await denial(plane.roleArn('deploy'), run);
@@ -66,7 +93,11 @@ describe('deploy', () => {
     expect(error.message).toContain('trust-policy check on role');
     expect(error.message).toContain(`${withoutScheme(plane.issuers.github.issuerUrl)}:sub`);
     expect(error.message).toContain(`got '${subject}'`);
-    expect(plane.decisions.at(-1)).toMatchObject({ decision: 'denied', check: 'trust-policy', caller: subject });
+    expect(plane.decisions.at(-1)).toMatchObject({
+      decision: 'denied',
+      check: 'trust-policy',
+      caller: subject,
+    });
   });
 
   test('is denied for a token with GitHub’s default audience instead of sts.amazonaws.com', async () => {
@@ -91,7 +122,9 @@ describe('diff', () => {
   ])('is denied for %s', async (_, run) => {
     const error = await denial(plane.roleArn('diff'), run);
     expect(error.name).toBe('AccessDenied');
-    expect(error.message).toMatch(/trust-policy check on role \S*diff: condition StringEquals on '[^']+:sub'/);
+    expect(error.message).toMatch(
+      /trust-policy check on role \S*diff: condition StringEquals on '[^']+:sub'/,
+    );
   });
 });
 
@@ -137,6 +170,8 @@ describe('GitHub claims as condition keys', () => {
 
   test('deny one whose environment claim does not, naming that key', async () => {
     const error = await denial(roleArn, { ...production, environment: 'staging' });
-    expect(error.message).toContain(`condition StringEquals on '${withoutScheme(plane.issuers.github.issuerUrl)}:environment' expected 'release', got 'staging'`);
+    expect(error.message).toContain(
+      `condition StringEquals on '${withoutScheme(plane.issuers.github.issuerUrl)}:environment' expected 'release', got 'staging'`,
+    );
   });
 });

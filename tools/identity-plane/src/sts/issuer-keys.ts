@@ -20,18 +20,27 @@ async function discoverJwksUri(issuer: string): Promise<URL> {
   const discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   let document: { issuer?: unknown; jwks_uri?: unknown };
   try {
-    const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
+    const response = await fetch(discoveryUrl, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      redirect: 'error',
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     document = (await response.json()) as typeof document;
   } catch (error) {
-    throw communicationError(`Couldn't retrieve the discovery document ${discoveryUrl}: ${(error as Error).message}`);
+    throw communicationError(
+      `Couldn't retrieve the discovery document ${discoveryUrl}: ${(error as Error).message}`,
+    );
   }
   if (document.issuer !== issuer) {
-    throw communicationError(`The discovery document at ${discoveryUrl} names issuer ${String(document.issuer)}`);
+    throw communicationError(
+      `The discovery document at ${discoveryUrl} names issuer ${String(document.issuer)}`,
+    );
   }
   const jwksUri = typeof document.jwks_uri === 'string' ? URL.parse(document.jwks_uri) : null;
   if (!jwksUri || jwksUri.origin !== new URL(issuer).origin) {
-    throw communicationError(`The discovery document at ${discoveryUrl} names a jwks_uri outside the issuer's origin`);
+    throw communicationError(
+      `The discovery document at ${discoveryUrl} names a jwks_uri outside the issuer's origin`,
+    );
   }
   return jwksUri;
 }

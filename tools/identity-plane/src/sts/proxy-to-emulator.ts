@@ -3,7 +3,12 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export function proxyToEmulator(emulator: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+export function proxyToEmulator(
+  emulator: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+): void {
   const send = emulator.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send(
     { host: emulator.hostname, port: emulator.port, method: req.method, path: req.url, headers: req.headers },

@@ -12,7 +12,10 @@ export function escapeXml(text: string): string {
 function elements(tree: XmlTree): string {
   return Object.entries(tree)
     .filter((entry): entry is [string, string | XmlTree] => entry[1] !== undefined)
-    .map(([name, value]) => `<${name}>${typeof value === 'string' ? escapeXml(value) : elements(value)}</${name}>`)
+    .map(
+      ([name, value]) =>
+        `<${name}>${typeof value === 'string' ? escapeXml(value) : elements(value)}</${name}>`,
+    )
     .join('');
 }
 

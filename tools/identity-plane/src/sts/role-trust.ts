@@ -2,7 +2,13 @@
 // URL-encoded) must allow the principal and action with the request's context, and the session
 // length must fit the role.
 import { GetRoleCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
-import { evaluateTrustPolicy, PolicyError, type EvaluationResult, type PolicyDocument, type TrustRequest } from '@keyless/iam-policy';
+import {
+  evaluateTrustPolicy,
+  PolicyError,
+  type EvaluationResult,
+  type PolicyDocument,
+  type TrustRequest,
+} from '@keyless/iam-policy';
 import { accessDenied, validationError } from './sts-error.ts';
 
 export interface TrustedRole {
@@ -30,7 +36,10 @@ export async function loadRole(iam: IAMClient, roleArn: string, action: string):
   );
   // Compared by ARN, so a role of the same name in another account or path does not stand in.
   if (role?.Arn !== roleArn) {
-    throw accessDenied('role', `Not authorized to perform ${action} (role check: role ${roleArn} does not exist)`);
+    throw accessDenied(
+      'role',
+      `Not authorized to perform ${action} (role check: role ${roleArn} does not exist)`,
+    );
   }
   return {
     name,
@@ -46,7 +55,11 @@ export function requireTrust(role: TrustedRole, request: TrustRequest): Evaluati
     result = evaluateTrustPolicy(role.trustPolicy, request);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
-    result = { allowed: false, decision: 'implicit-deny', reason: `the trust policy cannot be evaluated: ${error.message}` };
+    result = {
+      allowed: false,
+      decision: 'implicit-deny',
+      reason: `the trust policy cannot be evaluated: ${error.message}`,
+    };
   }
   if (!result.allowed) {
     throw accessDenied(
@@ -65,7 +78,11 @@ export interface SessionDurations {
   defaultSeconds: number;
 }
 
-export function sessionDuration(requested: number | undefined, role: TrustedRole, limits: SessionDurations): number {
+export function sessionDuration(
+  requested: number | undefined,
+  role: TrustedRole,
+  limits: SessionDurations,
+): number {
   const seconds = requested ?? Math.min(limits.defaultSeconds, role.maxSessionDurationSeconds);
   if (!Number.isInteger(seconds) || seconds < limits.minimumSeconds) {
     throw validationError(

@@ -21,7 +21,8 @@ export function createServiceCredentialIssuer(deps: StsDeps): ServiceCredentialI
         ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, value])),
         'aws:TagKeys': tagKeys.length > 0 ? tagKeys : undefined,
       };
-      const actions: StsAction[] = tagKeys.length > 0 ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+      const actions: StsAction[] =
+        tagKeys.length > 0 ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
       const results = actions.map((action) =>
         requireTrust(role, { principal: { type: 'Service', id: request.service }, action, context }),
       );

@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => plane?.stop());
 
 const region = () => plane.platform.region;
-const taskArn = () => `arn:aws:ecs:${region()}:${emulatorAccountId}:task/keyless/0123456789abcdef0123456789abcdef`;
+const taskArn = () =>
+  `arn:aws:ecs:${region()}:${emulatorAccountId}:task/keyless/0123456789abcdef0123456789abcdef`;
 
 function ecsTask(overrides: Partial<ServiceAssumeRoleRequest> = {}): ServiceAssumeRoleRequest {
   return {
@@ -38,7 +39,11 @@ async function refusal(request: ServiceAssumeRoleRequest): Promise<StsError> {
     (caught: unknown) => caught,
   );
   expect(error, 'the request was allowed').toBeInstanceOf(StsError);
-  expect(plane.decisions.at(-1)).toMatchObject({ decision: 'denied', caller: request.service, role: request.roleArn });
+  expect(plane.decisions.at(-1)).toMatchObject({
+    decision: 'denied',
+    caller: request.service,
+    role: request.roleArn,
+  });
   return error as StsError;
 }
 
@@ -88,8 +93,13 @@ describe('service principals', () => {
 
   test('ecs-tasks acting for another account is refused (confused deputy)', async () => {
     const error = await refusal(ecsTask({ sourceAccount: '999999999999' }));
-    expect(error.message).toContain(`'aws:SourceAccount' expected '${emulatorAccountId}', got '999999999999'`);
-    expect(plane.decisions.at(-1)).toMatchObject({ check: 'trust-policy', statement: 'EcsTasksOfThisAccount' });
+    expect(error.message).toContain(
+      `'aws:SourceAccount' expected '${emulatorAccountId}', got '999999999999'`,
+    );
+    expect(plane.decisions.at(-1)).toMatchObject({
+      check: 'trust-policy',
+      statement: 'EcsTasksOfThisAccount',
+    });
   });
 
   test('pods.eks gets usage-reporter credentials with the Pod Identity session tags', async () => {
@@ -110,13 +120,17 @@ describe('service principals', () => {
       sessionName: 'eks-keyless-usage-repo',
       tags: podIdentityTags('default'),
     });
-    expect(error.message).toContain("'aws:RequestTag/kubernetes-namespace' expected 'keyless', got 'default'");
+    expect(error.message).toContain(
+      "'aws:RequestTag/kubernetes-namespace' expected 'keyless', got 'default'",
+    );
   });
 
   test('a role that does not exist is refused by the role check', async () => {
     const error = await refusal(ecsTask({ roleArn: `arn:aws:iam::${emulatorAccountId}:role/no-such-role` }));
     expect(error.check).toBe('role');
-    expect(error.message).toContain(`role check: role arn:aws:iam::${emulatorAccountId}:role/no-such-role does not exist`);
+    expect(error.message).toContain(
+      `role check: role arn:aws:iam::${emulatorAccountId}:role/no-such-role does not exist`,
+    );
   });
 });
 
@@ -124,12 +138,16 @@ describe('session duration', () => {
   test('beyond the role’s MaxSessionDuration is refused', async () => {
     const error = await refusal(ecsTask({ durationSeconds: 7200 }));
     expect(error.code).toBe('ValidationError');
-    expect(error.message).toContain('exceeds the MaxSessionDuration set for this role (session-duration check: 7200 s > 3600 s');
+    expect(error.message).toContain(
+      'exceeds the MaxSessionDuration set for this role (session-duration check: 7200 s > 3600 s',
+    );
   });
 
   test('below AWS’s 900 s minimum is refused by default', async () => {
     const error = await refusal(ecsTask({ durationSeconds: 60 }));
-    expect(error.message).toContain('Member must have value greater than or equal to 900 (session-duration check)');
+    expect(error.message).toContain(
+      'Member must have value greater than or equal to 900 (session-duration check)',
+    );
   });
 
   test('a front configured for short sessions issues them, also when the SDK names no duration', async () => {
@@ -144,7 +162,10 @@ describe('session duration', () => {
       expect(viaService.expiration.getTime() - Date.now()).toBeLessThanOrEqual(61_000);
       expect(viaService.expiration.getTime() - Date.now()).toBeGreaterThan(0);
 
-      const token = await mintServiceAccountToken(plane.issuers.eks, { namespace: 'keyless', serviceAccount: 'usage-reporter' });
+      const token = await mintServiceAccountToken(plane.issuers.eks, {
+        namespace: 'keyless',
+        serviceAccount: 'usage-reporter',
+      });
       const viaSdk = await fromWebToken({
         roleArn: plane.roleArn('usage-reporter'),
         webIdentityToken: token,

@@ -2,9 +2,9 @@
 // security the emulator does not check (web-identity federation) and passes the rest through.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { adminClients } from '@keyless/local-platform';
+import { adminClients } from '@keyless/emulator-admin';
 import type { ServiceCredentialIssuer } from '../contracts.ts';
-import type { DecisionLog } from '../decision-log.ts';
+import type { Decision, DecisionLog } from '../decision-log.ts';
 import { close, listen } from '../oidc/loopback-server.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { createIssuerKeys } from './issuer-keys.ts';
@@ -76,14 +76,37 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
   };
   const emulator = new URL(options.emulator.endpoint);
 
-  async function decide(action: string, params: URLSearchParams | undefined, requestId: string): Promise<string> {
-    if (action === 'AssumeRoleWithSAML') {
-      throw accessDenied('request', 'Not authorized to perform sts:AssumeRoleWithSAML (the local identity plane has no SAML provider)');
+  /** Answers a federation call; refusals other than the web-identity checks are logged here. */
+  async function decide(
+    actions: string[],
+    params: URLSearchParams | undefined,
+    requestId: string,
+  ): Promise<string> {
+    const action = actions.find((name) => DECIDED_HERE.has(name)) as string;
+    if (actions.length === 1 && action === 'AssumeRoleWithWebIdentity' && params) {
+      return queryResponse(action, await assumeRoleWithWebIdentity(params, deps), requestId);
     }
-    if (!params) {
-      throw validationError('request', `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`);
-    }
-    return queryResponse(action, await assumeRoleWithWebIdentity(params, deps), requestId);
+    const refusal =
+      actions.length > 1
+        ? validationError('request', `The request names more than one Action: ${actions.join(', ')}`)
+        : action === 'AssumeRoleWithSAML'
+          ? accessDenied(
+              'request',
+              'Not authorized to perform sts:AssumeRoleWithSAML (the local identity plane has no SAML provider)',
+            )
+          : validationError(
+              'request',
+              `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`,
+            );
+    deps.decisions.record({
+      caller: 'unknown',
+      role: params?.get('RoleArn') ?? 'unknown',
+      action: `sts:${action}` as Decision['action'],
+      decision: 'denied',
+      check: refusal.check,
+      reason: refusal.message,
+    });
+    throw refusal;
   }
 
   const server = createServer(async (req, res) => {
@@ -91,17 +114,25 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
     try {
       const body = await readBody(req);
       if (!body) {
-        sendXml(res, 413, requestId, queryError('RequestEntityTooLarge', 'Request body too large', requestId));
+        sendXml(
+          res,
+          413,
+          requestId,
+          queryError('RequestEntityTooLarge', 'Request body too large', requestId),
+        );
         return;
       }
-      const { actions, params } = readStsRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://sts'), req.headers, body);
-      const decided = actions.filter((action) => DECIDED_HERE.has(action));
-      if (decided.length === 0) {
+      const { actions, params } = readStsRequest(
+        req.method ?? 'GET',
+        new URL(req.url ?? '/', 'http://sts'),
+        req.headers,
+        body,
+      );
+      if (!actions.some((action) => DECIDED_HERE.has(action))) {
         proxyToEmulator(emulator, req, body, res);
         return;
       }
-      if (actions.length > 1) throw validationError('request', `The request names more than one Action: ${actions.join(', ')}`);
-      sendXml(res, 200, requestId, await decide(decided[0] as string, params, requestId));
+      sendXml(res, 200, requestId, await decide(actions, params, requestId));
     } catch (error) {
       if (error instanceof StsError) {
         sendXml(res, error.status, requestId, queryError(error.code, error.message, requestId));

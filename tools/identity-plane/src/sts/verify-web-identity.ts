@@ -42,7 +42,10 @@ function checkFormatAndAlgorithm(token: string): string {
     alg = decodeProtectedHeader(token).alg;
     iss = decodeJwt(token).iss;
   } catch (error) {
-    throw invalidIdentityToken('token-format', `The web identity token is not a valid JWT: ${(error as Error).message} (token-format check)`);
+    throw invalidIdentityToken(
+      'token-format',
+      `The web identity token is not a valid JWT: ${(error as Error).message} (token-format check)`,
+    );
   }
   if (typeof alg !== 'string' || !ACCEPTED_ALGORITHMS.includes(alg)) {
     throw invalidIdentityToken(
@@ -74,21 +77,39 @@ function explainVerifyError(error: unknown, issuer: string, clockToleranceSecond
     );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return expiryError(`The web identity token is not valid yet: nbf is in the future, ${tolerance}`);
-    return invalidIdentityToken('token-format', `The web identity token's ${error.claim} claim is invalid: ${error.message} (token-format check)`);
+    if (error.claim === 'nbf')
+      return expiryError(`The web identity token is not valid yet: nbf is in the future, ${tolerance}`);
+    return invalidIdentityToken(
+      'token-format',
+      `The web identity token's ${error.claim} claim is invalid: ${error.message} (token-format check)`,
+    );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
-    return invalidIdentityToken('signature', `No key in the JWKS of ${issuer} matches the token's kid (signature check)`);
+    return invalidIdentityToken(
+      'signature',
+      `No key in the JWKS of ${issuer} matches the token's kid (signature check)`,
+    );
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return invalidIdentityToken('signature', `The web identity token's signature does not verify with the keys of ${issuer} (signature check)`);
+    return invalidIdentityToken(
+      'signature',
+      `The web identity token's signature does not verify with the keys of ${issuer} (signature check)`,
+    );
   }
   // A plain JOSEError is jose's "JWKS response was not 200 OK"; a TypeError is fetch failing.
   const unreachable = error instanceof TypeError || (error as Error).constructor === errors.JOSEError;
   if (unreachable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new StsError('discovery', 'IDPCommunicationError', 400, `Couldn't retrieve the JWKS of ${issuer}: ${(error as Error).message} (discovery check)`);
+    return new StsError(
+      'discovery',
+      'IDPCommunicationError',
+      400,
+      `Couldn't retrieve the JWKS of ${issuer}: ${(error as Error).message} (discovery check)`,
+    );
   }
-  return invalidIdentityToken('token-format', `The web identity token is invalid: ${(error as Error).message} (token-format check)`);
+  return invalidIdentityToken(
+    'token-format',
+    `The web identity token is invalid: ${(error as Error).message} (token-format check)`,
+  );
 }
 
 export interface WebIdentityVerifierOptions {
@@ -117,7 +138,9 @@ export async function verifyWebIdentityToken(
   }
   // jose checks iat only against a maximum token age; a token from the future is refused here.
   if ((claims.iat as number) > Date.now() / 1000 + clockToleranceSeconds) {
-    throw expiryError(`The web identity token's iat is in the future, with ${clockToleranceSeconds} s clock tolerance`);
+    throw expiryError(
+      `The web identity token's iat is in the future, with ${clockToleranceSeconds} s clock tolerance`,
+    );
   }
 
   const audiences = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);

@@ -11,7 +11,12 @@ const { logger, lines } = captureLogger();
 let endpoint: EcsCredentialsEndpoint;
 
 beforeAll(async () => {
-  endpoint = await startEcsCredentialsEndpoint({ issuer: issuer.issue, region: 'eu-west-1', clusterName: 'keyless', logger });
+  endpoint = await startEcsCredentialsEndpoint({
+    issuer: issuer.issue,
+    region: 'eu-west-1',
+    clusterName: 'keyless',
+    logger,
+  });
 });
 afterAll(() => endpoint.close());
 beforeEach(() => {
@@ -40,13 +45,23 @@ describe('a process started with only the ECS variables', () => {
 
   test('with the wrong authorization token it gets no credentials', async () => {
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
-    const result = await resolveInChildProcess({ ...task.environment, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' });
+    const result = await resolveInChildProcess({
+      ...task.environment,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token',
+    });
     expect(result.accessKeyIds).toBeUndefined();
     // The SDK falls through fromHttp and fromContainerMetadata and reports only a generic error;
     // the reason is in the identity plane's decision log.
-    expect(result.error).toEqual({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' });
+    expect(result.error).toEqual({
+      name: 'CredentialsProviderError',
+      message: 'Could not load credentials from any providers',
+    });
     expect(lines).toContainEqual(
-      expect.objectContaining({ decision: 'denied', caller: task.taskArn, reason: expect.stringMatching(/not this task’s AWS_CONTAINER_AUTHORIZATION_TOKEN/) }),
+      expect.objectContaining({
+        decision: 'denied',
+        caller: task.taskArn,
+        reason: expect.stringMatching(/not this task’s AWS_CONTAINER_AUTHORIZATION_TOKEN/),
+      }),
     );
   });
 });
@@ -54,10 +69,19 @@ describe('a process started with only the ECS variables', () => {
 describe('the endpoint', () => {
   test('answers the ECS JSON shape and assumes the role as ecs-tasks with the task as source', async () => {
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
-    const response = await get(task.environment.AWS_CONTAINER_CREDENTIALS_FULL_URI, task.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+    const response = await get(
+      task.environment.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+      task.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['AccessKeyId', 'Expiration', 'RoleArn', 'SecretAccessKey', 'Token']);
+    expect(Object.keys(body).sort()).toEqual([
+      'AccessKeyId',
+      'Expiration',
+      'RoleArn',
+      'SecretAccessKey',
+      'Token',
+    ]);
     expect(body.RoleArn).toBe(roleArn);
     expect(body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(task.taskArn).toMatch(/^arn:aws:ecs:eu-west-1:123456789012:task\/keyless\/[0-9a-f]{32}$/);
@@ -69,7 +93,12 @@ describe('the endpoint', () => {
       sourceArn: task.taskArn,
     });
     expect(lines).toContainEqual(
-      expect.objectContaining({ decision: 'allowed', mechanism: 'ecs-container-credentials', caller: task.taskArn, role: roleArn }),
+      expect.objectContaining({
+        decision: 'allowed',
+        mechanism: 'ecs-container-credentials',
+        caller: task.taskArn,
+        role: roleArn,
+      }),
     );
   });
 
@@ -77,7 +106,8 @@ describe('the endpoint', () => {
     issuer.lifetimeSeconds = 240;
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
     issuer.lifetimeSeconds = 3600;
-    const { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token } = task.environment;
+    const { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token } =
+      task.environment;
     const burst = await Promise.all(Array.from({ length: 5 }, () => get(url, token).then((r) => r.json())));
     expect(issuer.requests).toHaveLength(2); // the start-up one (240 s, inside the margin) and one for the burst
     expect(new Set(burst.map((body) => (body as { AccessKeyId: string }).AccessKeyId)).size).toBe(1);
@@ -96,11 +126,15 @@ describe('the endpoint', () => {
 
   test('answers an unknown or stopped task id with 400 "Credentials not found", as the ECS agent does', async () => {
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
-    const { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token } = task.environment;
+    const { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token } =
+      task.environment;
     task.deregister();
     const response = await get(url, token);
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ code: 'InvalidIdInRequest', message: 'CredentialsV2Request: Credentials not found' });
+    expect(await response.json()).toEqual({
+      code: 'InvalidIdInRequest',
+      message: 'CredentialsV2Request: Credentials not found',
+    });
     expect((await get(`${endpoint.origin}/v2/credentials/`, token)).status).toBe(400);
   });
 
@@ -115,14 +149,38 @@ describe('the endpoint', () => {
     }
   });
 
+  test('once the task runs, a refused re-issue answers 500 with the reason', async () => {
+    issuer.lifetimeSeconds = 240; // inside the margin: every request re-issues
+    const task = await endpoint.registerTask({ roleArn, family: 'api' });
+    issuer.denyRole = roleArn;
+    try {
+      const { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token } =
+        task.environment;
+      const response = await get(url, token);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toMatchObject({
+        message: expect.stringMatching(/no trust policy statement allows it/),
+      });
+    } finally {
+      delete issuer.denyRole;
+    }
+  });
+
   test('the SDK accepts its plain-HTTP URL only on loopback', async () => {
     const task = await endpoint.registerTask({ roleArn, family: 'api' });
     const url = new URL(task.environment.AWS_CONTAINER_CREDENTIALS_FULL_URI);
     const token = task.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    const onLoopback = fromHttp({ awsContainerCredentialsFullUri: url.href, awsContainerAuthorizationToken: token, maxRetries: 0 });
+    const onLoopback = fromHttp({
+      awsContainerCredentialsFullUri: url.href,
+      awsContainerAuthorizationToken: token,
+      maxRetries: 0,
+    });
     await expect(onLoopback()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
     url.hostname = '192.0.2.10';
-    const offLoopback = fromHttp({ awsContainerCredentialsFullUri: url.href, awsContainerAuthorizationToken: token });
+    const offLoopback = fromHttp({
+      awsContainerCredentialsFullUri: url.href,
+      awsContainerAuthorizationToken: token,
+    });
     await expect(offLoopback()).rejects.toThrow(/URL not accepted/);
   });
 });

@@ -8,7 +8,7 @@ import { listenOnLoopback, sendJson } from './loopback-server.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 
-export const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
+const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
 
 export interface EcsCredentialsEndpointOptions {
   issuer: ServiceCredentialIssuer;
@@ -60,7 +60,9 @@ interface RegisteredTask {
 const CREDENTIALS_PATH = /^\/v2\/credentials\/([^/]*)$/;
 
 /** The ECS agent's task credentials endpoint (`/v2/credentials/<id>`), one id and token per task. */
-export async function startEcsCredentialsEndpoint(options: EcsCredentialsEndpointOptions): Promise<EcsCredentialsEndpoint> {
+export async function startEcsCredentialsEndpoint(
+  options: EcsCredentialsEndpointOptions,
+): Promise<EcsCredentialsEndpoint> {
   const { issuer, region, clusterName, logger } = options;
   const cache = new CredentialCache(options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS);
   const tasks = new Map<string, RegisteredTask>();
@@ -87,13 +89,19 @@ export async function startEcsCredentialsEndpoint(options: EcsCredentialsEndpoin
     const id = match[1] ?? '';
     // Status codes and codes as the ECS agent's credentials handler answers them.
     if (!id) {
-      sendJson(response, 400, { code: 'NoIdInRequest', message: 'CredentialsV2Request: No Credential ID in the request' });
+      sendJson(response, 400, {
+        code: 'NoIdInRequest',
+        message: 'CredentialsV2Request: No Credential ID in the request',
+      });
       return;
     }
     const task = tasks.get(id);
     if (!task) {
       deny(caller, undefined, 'unknown credentials id (task never registered or stopped)');
-      sendJson(response, 400, { code: 'InvalidIdInRequest', message: 'CredentialsV2Request: Credentials not found' });
+      sendJson(response, 400, {
+        code: 'InvalidIdInRequest',
+        message: 'CredentialsV2Request: Credentials not found',
+      });
       return;
     }
     const token = request.headers.authorization;
@@ -103,8 +111,15 @@ export async function startEcsCredentialsEndpoint(options: EcsCredentialsEndpoin
       return;
     }
     if (!timingSafeEqual(digest(token), task.tokenDigest)) {
-      deny(task.taskArn, task.roleArn, 'Authorization header is not this task’s AWS_CONTAINER_AUTHORIZATION_TOKEN');
-      sendJson(response, 403, { code: 'InvalidAuthorizationToken', message: 'Authorization token does not match' });
+      deny(
+        task.taskArn,
+        task.roleArn,
+        'Authorization header is not this task’s AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      );
+      sendJson(response, 403, {
+        code: 'InvalidAuthorizationToken',
+        message: 'Authorization token does not match',
+      });
       return;
     }
     let credentials: TemporaryCredentials;
@@ -115,7 +130,13 @@ export async function startEcsCredentialsEndpoint(options: EcsCredentialsEndpoin
       sendJson(response, 500, { code: 'InternalServerError', message: (error as Error).message });
       return;
     }
-    logDecision(logger, { mechanism: 'ecs-container-credentials', caller: task.taskArn, role: task.roleArn, allowed: true, reason: 'task token matched' });
+    logDecision(logger, {
+      mechanism: 'ecs-container-credentials',
+      caller: task.taskArn,
+      role: task.roleArn,
+      allowed: true,
+      reason: 'task token matched',
+    });
     sendJson(response, 200, {
       RoleArn: task.roleArn,
       AccessKeyId: credentials.accessKeyId,
@@ -149,7 +170,10 @@ export async function startEcsCredentialsEndpoint(options: EcsCredentialsEndpoin
         await cache.get(id, () => issue(task));
       } catch (error) {
         deny(task.taskArn, roleArn, `task ${family} cannot start: ${(error as Error).message}`);
-        throw new Error(`ECS was unable to assume the role '${roleArn}' for task ${family}: ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `ECS was unable to assume the role '${roleArn}' for task ${family}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       tasks.set(id, task);
       return {

@@ -20,7 +20,10 @@ beforeEach(() => {
 });
 
 async function sessionToken(ttl = '60'): Promise<string> {
-  const response = await fetch(`${imds.endpoint}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': ttl } });
+  const response = await fetch(`${imds.endpoint}/latest/api/token`, {
+    method: 'PUT',
+    headers: { 'x-aws-ec2-metadata-token-ttl-seconds': ttl },
+  });
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -34,7 +37,11 @@ describe('a process started with only AWS_EC2_METADATA_SERVICE_ENDPOINT', () => 
     const result = await resolveInChildProcess({ ...imds.environment });
     expect(result.error).toBeUndefined();
     expect(result.accessKeyIds).toEqual([issuer.issued.at(-1)?.accessKeyId]);
-    expect(issuer.requests.at(-1)).toMatchObject({ service: 'ec2.amazonaws.com', roleArn, sessionName: imds.instanceId });
+    expect(issuer.requests.at(-1)).toMatchObject({
+      service: 'ec2.amazonaws.com',
+      roleArn,
+      sessionName: imds.instanceId,
+    });
     // Every request carried a session token: nothing was refused as IMDSv1.
     expect(lines.filter((line) => line.decision === 'denied')).toEqual([]);
   });
@@ -54,7 +61,10 @@ describe('a process started with only AWS_EC2_METADATA_SERVICE_ENDPOINT', () => 
 
 describe('the session token', () => {
   test.each(['0', '21601', '-1', 'abc', ''])('a TTL of "%s" is refused with 400', async (ttl) => {
-    const response = await fetch(`${imds.endpoint}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': ttl } });
+    const response = await fetch(`${imds.endpoint}/latest/api/token`, {
+      method: 'PUT',
+      headers: { 'x-aws-ec2-metadata-token-ttl-seconds': ttl },
+    });
     expect(response.status).toBe(400);
   });
 
@@ -68,7 +78,10 @@ describe('the session token', () => {
   });
 
   test('the maximum TTL is granted and echoed', async () => {
-    const response = await fetch(`${imds.endpoint}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } });
+    const response = await fetch(`${imds.endpoint}/latest/api/token`, {
+      method: 'PUT',
+      headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-aws-ec2-metadata-token-ttl-seconds')).toBe('21600');
   });
@@ -78,7 +91,9 @@ describe('metadata requests', () => {
   test('an IMDSv1 GET (no token) is refused with 401, and the refusal is logged', async () => {
     const response = await get('/latest/meta-data/iam/security-credentials/ops');
     expect(response.status).toBe(401);
-    expect(lines).toContainEqual(expect.objectContaining({ decision: 'denied', reason: expect.stringMatching(/IMDSv1/) }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ decision: 'denied', reason: expect.stringMatching(/IMDSv1/) }),
+    );
     expect(issuer.requests).toHaveLength(0);
   });
 
@@ -95,10 +110,23 @@ describe('metadata requests', () => {
     expect(await list.text()).toBe('ops');
     const response = await get('/latest/meta-data/iam/security-credentials/ops', token);
     const body = (await response.json()) as Record<string, string>;
-    expect(Object.keys(body)).toEqual(['Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration']);
-    expect(body).toMatchObject({ Code: 'Success', Type: 'AWS-HMAC', AccessKeyId: issuer.issued.at(-1)?.accessKeyId });
+    expect(Object.keys(body)).toEqual([
+      'Code',
+      'LastUpdated',
+      'Type',
+      'AccessKeyId',
+      'SecretAccessKey',
+      'Token',
+      'Expiration',
+    ]);
+    expect(body).toMatchObject({
+      Code: 'Success',
+      Type: 'AWS-HMAC',
+      AccessKeyId: issuer.issued.at(-1)?.accessKeyId,
+    });
     expect(body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect((await get('/latest/meta-data/iam/security-credentials/another-role', token)).status).toBe(404);
+    expect((await get('/latest/meta-data/instance-id', token)).status).toBe(404);
   });
 
   test('a role that does not trust ec2 yields AssumeRoleUnauthorizedAccess, which the SDK rejects', async () => {
@@ -106,11 +134,25 @@ describe('metadata requests', () => {
     denying.denyRole = roleArn;
     const other = await startInstanceMetadataService({ issuer: denying.issue, roleArn, logger });
     try {
-      const token = await (await fetch(`${other.endpoint}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
-      const body = await (await fetch(`${other.endpoint}/latest/meta-data/iam/security-credentials/ops`, { headers: { 'x-aws-ec2-metadata-token': token } })).json();
-      expect(body).toMatchObject({ Code: 'AssumeRoleUnauthorizedAccess', Message: expect.stringMatching(/ec2\.amazonaws\.com is not allowed/) });
+      const token = await (
+        await fetch(`${other.endpoint}/latest/api/token`, {
+          method: 'PUT',
+          headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+        })
+      ).text();
+      const body = await (
+        await fetch(`${other.endpoint}/latest/meta-data/iam/security-credentials/ops`, {
+          headers: { 'x-aws-ec2-metadata-token': token },
+        })
+      ).json();
+      expect(body).toMatchObject({
+        Code: 'AssumeRoleUnauthorizedAccess',
+        Message: expect.stringMatching(/ec2\.amazonaws\.com is not allowed/),
+      });
       vi.stubEnv('AWS_EC2_METADATA_SERVICE_ENDPOINT', other.endpoint);
-      await expect(fromInstanceMetadata()({})).rejects.toThrow(/Invalid response received from instance metadata service/);
+      await expect(fromInstanceMetadata()({})).rejects.toThrow(
+        /Invalid response received from instance metadata service/,
+      );
     } finally {
       vi.unstubAllEnvs();
       await other.close();

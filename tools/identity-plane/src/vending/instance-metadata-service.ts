@@ -3,12 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@keyless/logging';
 import type { ServiceCredentialIssuer } from '../contracts.ts';
 import { awsTimestamp } from './aws-timestamp.ts';
-import { CredentialCache, DEFAULT_REFRESH_MARGIN_SECONDS, type CachedCredentials } from './credential-cache.ts';
+import {
+  CredentialCache,
+  DEFAULT_REFRESH_MARGIN_SECONDS,
+  type CachedCredentials,
+} from './credential-cache.ts';
 import { listenOnLoopback, sendJson, sendText } from './loopback-server.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 
-export const EC2_PRINCIPAL = 'ec2.amazonaws.com';
+const EC2_PRINCIPAL = 'ec2.amazonaws.com';
 
 export interface InstanceMetadataServiceOptions {
   issuer: ServiceCredentialIssuer;
@@ -45,7 +49,9 @@ const MAX_TOKEN_TTL_SECONDS = 21_600;
  * from `PUT /latest/api/token`, and the instance profile role's credentials only for requests that
  * carry one. A plain IMDSv1 GET gets 401.
  */
-export async function startInstanceMetadataService(options: InstanceMetadataServiceOptions): Promise<InstanceMetadataService> {
+export async function startInstanceMetadataService(
+  options: InstanceMetadataServiceOptions,
+): Promise<InstanceMetadataService> {
   const { issuer, roleArn, logger } = options;
   const { roleName } = parseRoleArn(roleArn);
   const instanceId = options.instanceId ?? `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
@@ -86,8 +92,17 @@ export async function startInstanceMetadataService(options: InstanceMetadataServ
     const token = request.headers[TOKEN_HEADER];
     const expires = typeof token === 'string' ? sessions.get(token) : undefined;
     if (expires === undefined || expires <= Date.now()) {
-      const reason = token === undefined ? 'IMDSv1 request (no session token); HttpTokens=required' : 'unknown or expired session token';
-      logDecision(logger, { mechanism: 'ec2-instance-metadata', caller: instanceId, role: roleArn, allowed: false, reason });
+      const reason =
+        token === undefined
+          ? 'IMDSv1 request (no session token); HttpTokens=required'
+          : 'unknown or expired session token';
+      logDecision(logger, {
+        mechanism: 'ec2-instance-metadata',
+        caller: instanceId,
+        role: roleArn,
+        allowed: false,
+        reason,
+      });
       sendText(response, 401, 'Unauthorized');
       return;
     }
@@ -102,16 +117,37 @@ export async function startInstanceMetadataService(options: InstanceMetadataServ
     let issued: CachedCredentials;
     try {
       issued = await cache.get(roleArn, () =>
-        issuer({ service: EC2_PRINCIPAL, roleArn, sessionName: instanceId, durationSeconds: options.durationSeconds }),
+        issuer({
+          service: EC2_PRINCIPAL,
+          roleArn,
+          sessionName: instanceId,
+          durationSeconds: options.durationSeconds,
+        }),
       );
     } catch (error) {
       const message = (error as Error).message;
-      logDecision(logger, { mechanism: 'ec2-instance-metadata', caller: instanceId, role: roleArn, allowed: false, reason: `issuer refused: ${message}` });
+      logDecision(logger, {
+        mechanism: 'ec2-instance-metadata',
+        caller: instanceId,
+        role: roleArn,
+        allowed: false,
+        reason: `issuer refused: ${message}`,
+      });
       // EC2 reports a role it cannot assume inside the credentials document, not with a status.
-      sendJson(response, 200, { Code: 'AssumeRoleUnauthorizedAccess', Message: message, LastUpdated: awsTimestamp(new Date()) });
+      sendJson(response, 200, {
+        Code: 'AssumeRoleUnauthorizedAccess',
+        Message: message,
+        LastUpdated: awsTimestamp(new Date()),
+      });
       return;
     }
-    logDecision(logger, { mechanism: 'ec2-instance-metadata', caller: instanceId, role: roleArn, allowed: true, reason: 'valid IMDSv2 session token' });
+    logDecision(logger, {
+      mechanism: 'ec2-instance-metadata',
+      caller: instanceId,
+      role: roleArn,
+      allowed: true,
+      reason: 'valid IMDSv2 session token',
+    });
     sendJson(response, 200, {
       Code: 'Success',
       LastUpdated: awsTimestamp(issued.issuedAt),

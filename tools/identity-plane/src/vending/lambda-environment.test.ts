@@ -12,7 +12,11 @@ describe('Lambda environment credentials', () => {
     const issuer = recordingIssuer();
     const { logger } = captureLogger();
     const { environment, expiration } = await lambdaCredentialEnvironment(issuer.issue, fn, logger);
-    expect(Object.keys(environment).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
+    expect(Object.keys(environment).sort()).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+    ]);
     expect(expiration).toEqual(issuer.issued[0]?.expiration);
     const result = await resolveInChildProcess({ ...environment });
     expect(result.accessKeyIds).toEqual([environment.AWS_ACCESS_KEY_ID]);
@@ -24,9 +28,23 @@ describe('Lambda environment credentials', () => {
     await lambdaCredentialEnvironment(issuer.issue, fn, logger);
     const functionArn = 'arn:aws:lambda:eu-west-1:123456789012:function:upload-processor';
     expect(issuer.requests).toEqual([
-      { service: 'lambda.amazonaws.com', roleArn, sessionName: 'upload-processor', sourceAccount: '123456789012', sourceArn: functionArn, durationSeconds: undefined },
+      {
+        service: 'lambda.amazonaws.com',
+        roleArn,
+        sessionName: 'upload-processor',
+        sourceAccount: '123456789012',
+        sourceArn: functionArn,
+        durationSeconds: undefined,
+      },
     ]);
-    expect(lines).toContainEqual(expect.objectContaining({ decision: 'allowed', mechanism: 'lambda-environment', caller: functionArn, role: roleArn }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        decision: 'allowed',
+        mechanism: 'lambda-environment',
+        caller: functionArn,
+        role: roleArn,
+      }),
+    );
   });
 
   test('a role that does not trust Lambda is refused with the issuer’s reason, and the refusal is logged', async () => {

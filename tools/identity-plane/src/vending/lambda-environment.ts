@@ -3,7 +3,7 @@ import type { ServiceCredentialIssuer } from '../contracts.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 
-export const LAMBDA_PRINCIPAL = 'lambda.amazonaws.com';
+const LAMBDA_PRINCIPAL = 'lambda.amazonaws.com';
 
 export interface LambdaFunction {
   /** The execution role. */
@@ -51,7 +51,13 @@ export async function lambdaCredentialEnvironment(
       sourceArn: functionArn,
       durationSeconds,
     });
-    logDecision(logger, { mechanism: 'lambda-environment', caller: functionArn, role: roleArn, allowed: true, reason: 'execution role assumed' });
+    logDecision(logger, {
+      mechanism: 'lambda-environment',
+      caller: functionArn,
+      role: roleArn,
+      allowed: true,
+      reason: 'execution role assumed',
+    });
     return {
       environment: {
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -62,7 +68,16 @@ export async function lambdaCredentialEnvironment(
     };
   } catch (error) {
     const message = (error as Error).message;
-    logDecision(logger, { mechanism: 'lambda-environment', caller: functionArn, role: roleArn, allowed: false, reason: message });
-    throw new Error(`The role defined for the function ${functionName} cannot be assumed by Lambda: ${message}`, { cause: error });
+    logDecision(logger, {
+      mechanism: 'lambda-environment',
+      caller: functionArn,
+      role: roleArn,
+      allowed: false,
+      reason: message,
+    });
+    throw new Error(
+      `The role defined for the function ${functionName} cannot be assumed by Lambda: ${message}`,
+      { cause: error },
+    );
   }
 }

@@ -57,7 +57,11 @@ function podToken(overrides: { audience?: string; expiresInSeconds?: number; ser
     audience: overrides.audience ?? POD_IDENTITY_AUDIENCE,
     expiresInSeconds: overrides.expiresInSeconds ?? 600,
     extraClaims: {
-      'kubernetes.io': { namespace: 'keyless', pod: { name: 'reporter-1', uid: 'uid-1' }, serviceaccount: { name: serviceAccount, uid: 'sa-1' } },
+      'kubernetes.io': {
+        namespace: 'keyless',
+        pod: { name: 'reporter-1', uid: 'uid-1' },
+        serviceaccount: { name: serviceAccount, uid: 'sa-1' },
+      },
     },
   });
 }
@@ -96,7 +100,10 @@ describe('a pod started with only the Pod Identity variables', () => {
     expect(result.accessKeyIds).toBeUndefined();
     expect(issuer.requests).toHaveLength(0);
     expect(lines).toContainEqual(
-      expect.objectContaining({ decision: 'denied', reason: expect.stringMatching(/^ResourceNotFoundException: .*keyless\/ledger-worker/) }),
+      expect.objectContaining({
+        decision: 'denied',
+        reason: expect.stringMatching(/^ResourceNotFoundException: .*keyless\/ledger-worker/),
+      }),
     );
   });
 });
@@ -104,33 +111,76 @@ describe('a pod started with only the Pod Identity variables', () => {
 describe('the agent refuses', () => {
   const cases: [string, () => Promise<string | undefined>, number, RegExp][] = [
     ['no token', async () => undefined, 400, /^Service account token cannot be empty$/],
-    ['an IRSA token (aud sts.amazonaws.com)', () => podToken({ audience: 'sts.amazonaws.com' }), 400, /^\(InvalidTokenException\): .*aud/],
+    [
+      'an IRSA token (aud sts.amazonaws.com)',
+      () => podToken({ audience: 'sts.amazonaws.com' }),
+      400,
+      /^\(InvalidTokenException\): .*aud/,
+    ],
     ['an expired token', () => podToken({ expiresInSeconds: -60 }), 400, /^\(ExpiredTokenException\)/],
     [
       'a token signed by a key the cluster never published',
-      () => mintWithUnknownKey(eks.issuerUrl, { subject: 'system:serviceaccount:keyless:usage-reporter', audience: POD_IDENTITY_AUDIENCE, expiresInSeconds: 600 }),
+      () =>
+        mintWithUnknownKey(eks.issuerUrl, {
+          subject: 'system:serviceaccount:keyless:usage-reporter',
+          audience: POD_IDENTITY_AUDIENCE,
+          expiresInSeconds: 600,
+        }),
       400,
       /^\(InvalidTokenException\): .*signature/,
     ],
     [
+      'a token of another issuer, even signed with the cluster’s key',
+      () =>
+        eks.mintClaiming('https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER', {
+          subject: 'system:serviceaccount:keyless:usage-reporter',
+          audience: POD_IDENTITY_AUDIENCE,
+          expiresInSeconds: 600,
+        }),
+      400,
+      /^\(InvalidTokenException\): .*iss/,
+    ],
+    [
       'an unsigned token (alg none)',
-      async () => new UnsecuredJWT({ sub: 'system:serviceaccount:keyless:usage-reporter' }).setIssuer(eks.issuerUrl).setAudience(POD_IDENTITY_AUDIENCE).setExpirationTime('10m').encode(),
+      async () =>
+        new UnsecuredJWT({ sub: 'system:serviceaccount:keyless:usage-reporter' })
+          .setIssuer(eks.issuerUrl)
+          .setAudience(POD_IDENTITY_AUDIENCE)
+          .setExpirationTime('10m')
+          .encode(),
       400,
       /^\(InvalidTokenException\)/,
     ],
     [
       'an HS256 token',
-      () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(eks.issuerUrl).setAudience(POD_IDENTITY_AUDIENCE).setSubject('system:serviceaccount:keyless:usage-reporter').setExpirationTime('10m').sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!')),
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(eks.issuerUrl)
+          .setAudience(POD_IDENTITY_AUDIENCE)
+          .setSubject('system:serviceaccount:keyless:usage-reporter')
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!')),
       400,
       /^\(InvalidTokenException\)/,
     ],
     [
       'a valid token that is not bound to a pod',
-      () => eks.mint({ subject: 'system:serviceaccount:keyless:usage-reporter', audience: POD_IDENTITY_AUDIENCE, expiresInSeconds: 600 }),
+      () =>
+        eks.mint({
+          subject: 'system:serviceaccount:keyless:usage-reporter',
+          audience: POD_IDENTITY_AUDIENCE,
+          expiresInSeconds: 600,
+        }),
       400,
       /^\(InvalidTokenException\): .*not a pod-bound/,
     ],
-    ['a service account without an association', () => podToken({ serviceAccount: 'api' }), 404, /^\(ResourceNotFoundException\): .*keyless\/api/],
+    [
+      'a service account without an association',
+      () => podToken({ serviceAccount: 'api' }),
+      404,
+      /^\(ResourceNotFoundException\): .*keyless\/api/,
+    ],
   ];
 
   test.each(cases)('%s', async (_name, token, status, body) => {
@@ -146,7 +196,9 @@ describe('the agent refuses', () => {
     try {
       const response = await fetch(agent.credentialsUrl, { headers: { authorization: await podToken() } });
       expect(response.status).toBe(400);
-      expect(await response.text()).toMatch(/^\(AccessDeniedException\): pods\.eks\.amazonaws\.com is not allowed/);
+      expect(await response.text()).toMatch(
+        /^\(AccessDeniedException\): pods\.eks\.amazonaws\.com is not allowed/,
+      );
     } finally {
       delete issuer.denyRole;
     }
@@ -156,7 +208,9 @@ describe('the agent refuses', () => {
 test('credentials are cached per pod: a second request within the margin costs no issuance', async () => {
   const token = await podToken();
   const first = await (await fetch(agent.credentialsUrl, { headers: { authorization: token } })).json();
-  const second = await (await fetch(agent.credentialsUrl, { headers: { authorization: await podToken() } })).json();
+  const second = await (
+    await fetch(agent.credentialsUrl, { headers: { authorization: await podToken() } })
+  ).json();
   expect(second).toEqual(first);
   expect(first).toMatchObject({ AccountId: '123456789012', Expiration: expect.stringMatching(/Z$/) });
   expect(issuer.requests).toHaveLength(1);

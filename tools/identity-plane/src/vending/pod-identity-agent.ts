@@ -8,7 +8,7 @@ import { listenOnLoopback, sendJson, sendText } from './loopback-server.ts';
 import { POD_IDENTITY_AUDIENCE, type ProjectedTokenFile } from './projected-token-file.ts';
 import { logDecision } from './vending-decision.ts';
 
-export const PODS_EKS_PRINCIPAL = 'pods.eks.amazonaws.com';
+const PODS_EKS_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 export interface PodIdentityAssociation {
   namespace: string;
@@ -85,8 +85,13 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
         algorithms: ['RS256', 'ES256'],
       }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new Refusal(400, 'ExpiredTokenException', 'the service account token has expired');
-      throw new Refusal(400, 'InvalidTokenException', `the service account token is not valid: ${(error as Error).message}`);
+      if (error instanceof errors.JWTExpired)
+        throw new Refusal(400, 'ExpiredTokenException', 'the service account token has expired');
+      throw new Refusal(
+        400,
+        'InvalidTokenException',
+        `the service account token is not valid: ${(error as Error).message}`,
+      );
     }
     const kubernetes = payload['kubernetes.io'] as
       | { namespace?: string; pod?: { name?: string; uid?: string }; serviceaccount?: { name?: string } }
@@ -98,7 +103,11 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
       podUid: kubernetes?.pod?.uid ?? '',
     };
     // Only a token bound to a pod identifies one; and the claim must agree with the subject.
-    if (!identity.podName || !identity.podUid || payload.sub !== `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`) {
+    if (
+      !identity.podName ||
+      !identity.podUid ||
+      payload.sub !== `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`
+    ) {
       throw new Refusal(400, 'InvalidTokenException', 'the token is not a pod-bound service account token');
     }
     return identity;
@@ -122,8 +131,10 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
       sourceArn: clusterArn,
       durationSeconds: options.durationSeconds,
     }).catch((error: unknown) => {
-      // A trust-policy denial is EKS Auth's AccessDeniedException; anything else is its fault, not the pod's.
-      if ((error as Error).name === 'AccessDenied') throw new Refusal(400, 'AccessDeniedException', (error as Error).message);
+      // A trust-policy denial (the STS front's StsError, code AccessDenied) is EKS Auth's
+      // AccessDeniedException; anything else is its fault, not the pod's.
+      if ((error as { code?: unknown }).code === 'AccessDenied')
+        throw new Refusal(400, 'AccessDeniedException', (error as Error).message);
       throw new Refusal(500, 'InternalServerException', (error as Error).message);
     });
   }
@@ -141,7 +152,9 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
       if (!token) throw new Refusal(400, 'BadRequest', 'Service account token cannot be empty');
       const pod = await verify(token);
       caller = `${pod.namespace}/${pod.podName}`;
-      const association = associations.find((a) => a.namespace === pod.namespace && a.serviceAccount === pod.serviceAccount);
+      const association = associations.find(
+        (a) => a.namespace === pod.namespace && a.serviceAccount === pod.serviceAccount,
+      );
       if (!association) {
         throw new Refusal(
           404,
@@ -150,8 +163,16 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
         );
       }
       roleArn = association.roleArn;
-      const { credentials } = await cache.get(`${pod.podUid}\n${roleArn}`, () => issue(pod, association.roleArn));
-      logDecision(logger, { mechanism: 'eks-pod-identity', caller, role: roleArn, allowed: true, reason: `association ${pod.namespace}/${pod.serviceAccount}` });
+      const { credentials } = await cache.get(`${pod.podUid}\n${roleArn}`, () =>
+        issue(pod, association.roleArn),
+      );
+      logDecision(logger, {
+        mechanism: 'eks-pod-identity',
+        caller,
+        role: roleArn,
+        allowed: true,
+        reason: `association ${pod.namespace}/${pod.serviceAccount}`,
+      });
       sendJson(response, 200, {
         AccessKeyId: credentials.accessKeyId,
         SecretAccessKey: credentials.secretAccessKey,
@@ -161,9 +182,19 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
       });
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      logDecision(logger, { mechanism: 'eks-pod-identity', caller, role: roleArn, allowed: false, reason: `${error.code}: ${error.message}` });
+      logDecision(logger, {
+        mechanism: 'eks-pod-identity',
+        caller,
+        role: roleArn,
+        allowed: false,
+        reason: `${error.code}: ${error.message}`,
+      });
       // The agent relays EKS Auth's status with a plain-text `(<code>): <message>` body.
-      sendText(response, error.status, error.code === 'BadRequest' ? error.message : `(${error.code}): ${error.message}`);
+      sendText(
+        response,
+        error.status,
+        error.code === 'BadRequest' ? error.message : `(${error.code}): ${error.message}`,
+      );
     }
   }
 

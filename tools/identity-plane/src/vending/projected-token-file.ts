@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from '@keyless/logging';
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import type { TokenMinter } from '../contracts.ts';
+import { mintServiceAccountToken } from '../oidc/service-account-token.ts';
 
 /** `aud` of the token IRSA hands to STS AssumeRoleWithWebIdentity. */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
@@ -26,17 +27,18 @@ export interface ProjectedTokenFileOptions {
   path: string;
   namespace: string;
   serviceAccount: string;
+  /** Default `<serviceAccount>-local`. The pod's uid follows from its name. */
+  podName?: string;
   /** Default `sts.amazonaws.com` (IRSA); `pods.eks.amazonaws.com` for Pod Identity. */
   audience?: string;
   /** Default 86400. */
   expiresInSeconds?: number;
-  /** Default: `<serviceAccount>-<random>` with a random uid. Pass the same pod to both token files of one pod. */
-  pod?: KubernetesPod;
   logger: Logger;
 }
 
 export interface ProjectedTokenFile {
   readonly path: string;
+  /** The pod the token is bound to (its `kubernetes.io` claim). */
   readonly pod: KubernetesPod;
   /** How many tokens have been written so far, the first included. */
   readonly writes: number;
@@ -48,26 +50,23 @@ export interface ProjectedTokenFile {
  * pod starts, then rewritten at 80% of its lifetime, each time to a temporary file renamed over the
  * old one, so a reader sees the old token or the new one and never a partial file.
  */
-export async function startProjectedTokenFile(options: ProjectedTokenFileOptions): Promise<ProjectedTokenFile> {
-  const { minter, path, namespace, serviceAccount, logger } = options;
-  const audience = options.audience ?? IRSA_AUDIENCE;
-  const lifetimeSeconds = options.expiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS;
-  const pod = options.pod ?? { name: `${serviceAccount}-${randomBytes(3).toString('hex')}`, uid: randomUUID() };
-  const claims = {
-    'kubernetes.io': { namespace, pod, serviceaccount: { name: serviceAccount, uid: randomUUID() } },
+export async function startProjectedTokenFile(
+  options: ProjectedTokenFileOptions,
+): Promise<ProjectedTokenFile> {
+  const { minter, path, logger } = options;
+  const tokenOptions = {
+    namespace: options.namespace,
+    serviceAccount: options.serviceAccount,
+    podName: options.podName,
+    audience: options.audience ?? IRSA_AUDIENCE,
+    expiresInSeconds: options.expiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS,
   };
   let writes = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
-  /** Milliseconds until the token just written is 80% through its lifetime, from its own `iat`/`exp`. */
-  async function write(): Promise<number> {
-    const token = await minter.mint({
-      subject: `system:serviceaccount:${namespace}:${serviceAccount}`,
-      audience,
-      expiresInSeconds: lifetimeSeconds,
-      extraClaims: claims,
-    });
+  async function write(): Promise<JWTPayload> {
+    const token = await mintServiceAccountToken(minter, tokenOptions);
     const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       await writeFile(temporary, token, { mode: 0o600 });
@@ -77,10 +76,16 @@ export async function startProjectedTokenFile(options: ProjectedTokenFileOptions
       throw error;
     }
     writes += 1;
-    // From the claims, not from `lifetimeSeconds`: they are whole seconds, so a token minted at
-    // x.9 s lives up to a second less than asked, which matters for short test lifetimes.
-    const { iat = 0, exp = 0 } = decodeJwt(token);
-    return (iat + (exp - iat) * ROTATE_AT_FRACTION) * 1000 - Date.now();
+    return decodeJwt(token);
+  }
+
+  /**
+   * Schedules the next write at 80% of the written token's lifetime, taken from its own `iat` and
+   * `exp`: they are whole seconds, so a token minted at x.9 s lives up to a second less than asked,
+   * which matters for short lifetimes.
+   */
+  function scheduleAfter({ iat = 0, exp = 0 }: JWTPayload): void {
+    schedule((iat + (exp - iat) * ROTATE_AT_FRACTION) * 1000 - Date.now());
   }
 
   function schedule(delayMs: number): void {
@@ -92,20 +97,21 @@ export async function startProjectedTokenFile(options: ProjectedTokenFileOptions
 
   async function rotate(): Promise<void> {
     try {
-      schedule(await write());
+      scheduleAfter(await write());
     } catch (error) {
       // The current token stays valid for the remaining 20% of its lifetime: retry well within it.
-      logger.error({ err: error, path, namespace, serviceAccount }, 'projected token rotation failed; retrying');
-      schedule(lifetimeSeconds * 1000 * ((1 - ROTATE_AT_FRACTION) / 4));
+      logger.error({ err: error, path }, 'projected token rotation failed; retrying');
+      schedule(tokenOptions.expiresInSeconds * 1000 * ((1 - ROTATE_AT_FRACTION) / 4));
     }
   }
 
   await mkdir(dirname(path), { recursive: true });
-  schedule(await write());
+  const first = await write();
+  scheduleAfter(first);
 
   return {
     path,
-    pod,
+    pod: (first['kubernetes.io'] as { pod: KubernetesPod }).pod,
     get writes() {
       return writes;
     },

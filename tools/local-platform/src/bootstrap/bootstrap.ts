@@ -1,5 +1,5 @@
 import { buildIamModel, type ResourceNames } from '@keyless/iam-model';
-import type { AdminClients } from '../emulator-admin.ts';
+import type { AdminClients } from '@keyless/emulator-admin';
 import { ensureDatabaseAndSecrets, ledgerDatabase, type DatabaseEndpoint } from './database.ts';
 import { ensureQueues } from './queues.ts';
 import { ensureRoles } from './roles.ts';

@@ -47,7 +47,12 @@ export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> =
   });
   const { iam } = adminClients({ endpoint: platform.awsEndpoint, region: platform.region });
   for (const provider of model.oidcProviders) {
-    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${provider.issuer}`, ClientIDList: provider.clientIds }));
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: `https://${provider.issuer}`,
+        ClientIDList: provider.clientIds,
+      }),
+    );
   }
   // Role names made unique per test file, so files can share one external emulator.
   const roleArns = new Map<string, string>();

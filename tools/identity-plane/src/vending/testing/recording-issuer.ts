@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { ServiceAssumeRoleRequest, ServiceCredentialIssuer, TemporaryCredentials } from '../../contracts.ts';
+import type {
+  ServiceAssumeRoleRequest,
+  ServiceCredentialIssuer,
+  TemporaryCredentials,
+} from '../../contracts.ts';
 
 export interface RecordingIssuer {
   issue: ServiceCredentialIssuer;
@@ -7,7 +11,7 @@ export interface RecordingIssuer {
   issued: TemporaryCredentials[];
   /** Lifetime of the next credentials issued, in seconds. */
   lifetimeSeconds: number;
-  /** When set, requests for this role are refused with an STS-style AccessDenied. */
+  /** When set, requests for this role are refused the way the STS front refuses them (code AccessDenied). */
   denyRole?: string;
 }
 
@@ -20,9 +24,13 @@ export function recordingIssuer(lifetimeSeconds = 3600): RecordingIssuer {
     issue: async (request) => {
       recorder.requests.push(request);
       if (request.roleArn === recorder.denyRole) {
-        throw Object.assign(new Error(`${request.service} is not allowed to assume ${request.roleArn}: no trust policy statement allows it`), {
-          name: 'AccessDenied',
-        });
+        throw Object.assign(
+          new Error(
+            `${request.service} is not allowed to assume ${request.roleArn}: no trust policy statement allows it`,
+          ),
+          // The shape of the STS front's StsError: what the vendors look at to tell a denial.
+          { code: 'AccessDenied', status: 403 },
+        );
       }
       const credentials = {
         accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,

@@ -17,13 +17,17 @@ export interface DefaultChainResult {
  */
 export function resolveInChildProcess(
   environment: Record<string, string>,
-  { distinct = 1, maxResolutions = distinct * 20 } = {},
+  { distinct = 1, maxResolutions = distinct * 20 }: { distinct?: number; maxResolutions?: number } = {},
 ): Promise<DefaultChainResult> {
   const home = mkdtempSync(join(tmpdir(), 'vending-home-'));
-  const child = spawn(process.execPath, [new URL('./default-chain-child.ts', import.meta.url).pathname, String(distinct), String(maxResolutions)], {
-    env: { HOME: home, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('./default-chain-child.ts', import.meta.url).pathname, String(distinct), String(maxResolutions)],
+    {
+      env: { HOME: home, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

@@ -4,6 +4,8 @@ import { listenOnLoopback, sendJson } from '../loopback-server.ts';
 
 export interface TestOidcIssuer extends TokenMinter {
   readonly jwksUrl: string;
+  /** Signed with this issuer's real key, but claiming another issuer in `iss`. */
+  mintClaiming(issuerUrl: string, options: Parameters<TokenMinter['mint']>[0]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -21,12 +23,16 @@ export async function startTestOidcIssuer(): Promise<TestOidcIssuer> {
     issuerUrl,
     jwksUrl: `${issuerUrl}/keys`,
     mint: (options) => signToken(privateKey, kid, issuerUrl, options),
+    mintClaiming: (claimedIssuer, options) => signToken(privateKey, kid, claimedIssuer, options),
     close: () => server.close(),
   };
 }
 
 /** A token signed by a key the issuer never published: what a forger would present. */
-export async function mintWithUnknownKey(issuerUrl: string, options: Parameters<TokenMinter['mint']>[0]): Promise<string> {
+export async function mintWithUnknownKey(
+  issuerUrl: string,
+  options: Parameters<TokenMinter['mint']>[0],
+): Promise<string> {
   const { privateKey } = await generateKeyPair('RS256');
   return signToken(privateKey, 'test-key-1', issuerUrl, options);
 }

@@ -15,7 +15,10 @@ export interface TestSts {
  * `lifetimeSeconds`. The real decision-making STS front lives in src/sts; this only lets the
  * vending tests run without it.
  */
-export async function startTestSts(issuer: { issuerUrl: string; jwksUrl: string }, lifetimeSeconds: number): Promise<TestSts> {
+export async function startTestSts(
+  issuer: { issuerUrl: string; jwksUrl: string },
+  lifetimeSeconds: number,
+): Promise<TestSts> {
   const keys = createRemoteJWKSet(new URL(issuer.jwksUrl));
   const calls: TestSts['calls'] = [];
   const server = await listenOnLoopback(async (request, response) => {
@@ -24,17 +27,24 @@ export async function startTestSts(issuer: { issuerUrl: string; jwksUrl: string 
     const form = new URLSearchParams(body);
     const token = form.get('WebIdentityToken') ?? '';
     const roleSessionName = form.get('RoleSessionName') ?? '';
-    const verified = await jwtVerify(token, keys, { issuer: issuer.issuerUrl, audience: 'sts.amazonaws.com' }).then(
+    const verified = await jwtVerify(token, keys, {
+      issuer: issuer.issuerUrl,
+      audience: 'sts.amazonaws.com',
+    }).then(
       () => true,
       () => false,
     );
     calls.push({ token, roleSessionName, verified });
     if (form.get('Action') !== 'AssumeRoleWithWebIdentity' || !verified) {
-      sendText(response, 400, stsError('InvalidIdentityToken', 'token did not verify'), { 'content-type': 'text/xml' });
+      sendText(response, 400, stsError('InvalidIdentityToken', 'token did not verify'), {
+        'content-type': 'text/xml',
+      });
       return;
     }
     const expiration = new Date(Date.now() + lifetimeSeconds * 1000).toISOString();
-    sendText(response, 200, stsResponse(form.get('RoleArn') ?? '', roleSessionName, expiration), { 'content-type': 'text/xml' });
+    sendText(response, 200, stsResponse(form.get('RoleArn') ?? '', roleSessionName, expiration), {
+      'content-type': 'text/xml',
+    });
   });
   return { url: server.origin, calls, close: () => server.close() };
 }

@@ -45,11 +45,16 @@ async function waitForFile(path: string, child: ChildProcess, output: () => stri
   if (!existsSync(path)) throw new Error(`no platform file after 60 s:\n${output()}`);
 }
 
-describe('npm start (local platform CLI)', () => {
+describe('npm start', () => {
   test('comes up, describes itself in platform.json, and stops cleanly on SIGTERM', async () => {
     const file = join(workDir, 'platform.json');
     const child = spawn(process.execPath, [cli, 'start'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KEYLESS_PLATFORM_FILE: file },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        KEYLESS_PLATFORM_FILE: file,
+        KEYLESS_TOKEN_DIR: join(workDir, 'tokens'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -65,8 +70,21 @@ describe('npm start (local platform CLI)', () => {
       'admin',
     ]);
     expect((await fetch(`${platform.endpoints.aws}/moto-api/`)).ok).toBe(true);
+    expect(readFileSync(platform.identity.irsa.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8')).toMatch(/^ey/);
+    const discovery = await fetch(`${platform.identity.issuers.eks}/.well-known/openid-configuration`);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(platform.identity.issuers.eks);
     await sleep(200);
     expect(output).toContain(platform.endpoints.aws);
+
+    // `npm run rehearse:deploy` against the running system: every rehearsal behaves as printed.
+    const rehearsal = spawnSync(process.execPath, [cli, 'rehearse-deploy'], {
+      env: { PATH: process.env.PATH, KEYLESS_PLATFORM_FILE: file },
+      encoding: 'utf8',
+    });
+    expect(rehearsal.status).toBe(0);
+    expect(rehearsal.stdout).toMatch(/^ok {2}deploy job .*: deploy allowed$/m);
+    expect(rehearsal.stdout).toMatch(/^ok {2}pull request asking for deploy: deploy denied$/m);
+    expect(rehearsal.stdout).not.toContain('UNEXPECTED');
 
     const children = descendants(child.pid ?? 0);
     const dataDirs = postgresDataDirs(children);

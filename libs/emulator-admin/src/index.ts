@@ -1,0 +1,7 @@
+export {
+  adminClients,
+  emulatorAccountId,
+  emulatorAdminCredentials,
+  type AdminClients,
+  type EmulatorTarget,
+} from './emulator-admin.ts';

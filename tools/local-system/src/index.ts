@@ -1,0 +1,7 @@
+export {
+  startSystem,
+  type RunningSystem,
+  type SystemDescription,
+  type SystemOptions,
+} from './start-system.ts';
+export { systemEnv, type SystemConfig } from './system-config.ts';

@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { roleArn } from '@keyless/iam-model';
+import {
+  createDecisionLog,
+  startEcsCredentialsEndpoint,
+  startOidcIssuers,
+  startPodIdentityAgent,
+  startProjectedTokenFile,
+  startStsFront,
+  withoutScheme,
+  type DecisionLogOptions,
+  type EcsCredentialsEndpoint,
+  type OidcIssuers,
+  type SessionDurations,
+  type StsFront,
+} from '@keyless/identity-plane';
+import { startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
+import { createLogger, type Logger } from '@keyless/logging';
+import { startGithubTokenService } from './github-token-service.ts';
+import { githubRepository, type SystemConfig } from './system-config.ts';
+
+export const eksClusterName = 'keyless';
+export const reporterServiceAccount = { namespace: 'keyless', serviceAccount: 'usage-reporter' } as const;
+
+export interface SystemDescription extends PlatformDescription {
+  identity: {
+    stsEndpoint: string;
+    issuers: { eks: string; github: string };
+    ecsCredentialsEndpoint: string;
+    podIdentityAgent: string;
+    /** IRSA for the usage-reporter pod: what EKS would inject. */
+    irsa: { AWS_ROLE_ARN: string; AWS_WEB_IDENTITY_TOKEN_FILE: string };
+    /** What a GitHub Actions job with `id-token: write` gets. */
+    github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  };
+}
+
+export interface RunningSystem {
+  description: SystemDescription;
+  issuers: OidcIssuers;
+  sts: StsFront;
+  ecs: EcsCredentialsEndpoint;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  /** Where decision lines and the plane's own logs go; stdout when omitted. */
+  destination?: DecisionLogOptions['destination'];
+  /** Shorter than AWS's 900 s minimum, to watch credentials refresh. */
+  sessionDurations?: Partial<SessionDurations>;
+  /** How long ECS task credentials last (the endpoint's own refresh margin applies). */
+  taskCredentialSeconds?: number;
+}
+
+type Stopper = () => Promise<void> | void;
+
+/**
+ * Starts the local system in dependency order: OIDC issuers (their URLs are registered as IAM
+ * OIDC providers), the platform (emulator, PostgreSQL, bootstrap), the STS front, then the
+ * credential vendors each workload will use. Whatever started is stopped again on failure.
+ */
+export async function startSystem(config: SystemConfig, options: SystemOptions = {}): Promise<RunningSystem> {
+  const stoppers: Stopper[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  const logger: Logger = createLogger({
+    service: 'identity-plane',
+    level: 'info',
+    destination: options.destination,
+  });
+  try {
+    const region = config.AWS_REGION;
+    const github = githubRepository(config);
+    const issuers = await startOidcIssuers();
+    stoppers.push(issuers.close);
+
+    const platform = await startLocalPlatform({
+      region,
+      awsEndpoint: config.AWS_ENDPOINT_URL,
+      databaseUrl: config.DATABASE_URL,
+      github,
+      eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
+      githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
+    });
+    stoppers.push(platform.stop);
+    const { accountId } = platform.description;
+    const arnOf = (name: 'usage-reporter') => roleArn({ partition: 'aws', accountId }, name);
+
+    const sts = await startStsFront({
+      emulator: { endpoint: platform.description.endpoints.aws, region },
+      decisions: createDecisionLog({ destination: options.destination }),
+      githubIssuers: [issuers.github.issuerUrl],
+      ...(options.sessionDurations && { sessionDurations: options.sessionDurations }),
+    });
+    stoppers.push(sts.close);
+
+    const ecs = await startEcsCredentialsEndpoint({
+      issuer: sts.issueServiceCredentials,
+      region,
+      clusterName: eksClusterName,
+      logger,
+      ...(options.taskCredentialSeconds && { durationSeconds: options.taskCredentialSeconds }),
+    });
+    stoppers.push(ecs.close);
+
+    const podIdentity = await startPodIdentityAgent({
+      issuer: sts.issueServiceCredentials,
+      clusterArn: `arn:aws:eks:${region}:${accountId}:cluster/${eksClusterName}`,
+      tokenIssuer: { issuerUrl: issuers.eks.issuerUrl, jwksUrl: issuers.eks.jwksUri },
+      associations: [{ ...reporterServiceAccount, roleArn: arnOf('usage-reporter') }],
+      logger,
+    });
+    stoppers.push(podIdentity.close);
+
+    const irsaToken = await startProjectedTokenFile({
+      minter: issuers.eks,
+      path: join(config.KEYLESS_TOKEN_DIR, 'usage-reporter', 'eks.amazonaws.com', 'serviceaccount', 'token'),
+      ...reporterServiceAccount,
+      logger,
+    });
+    stoppers.push(irsaToken.stop);
+
+    const githubTokens = await startGithubTokenService(issuers.github, github);
+    stoppers.push(githubTokens.close);
+
+    return {
+      description: {
+        ...platform.description,
+        identity: {
+          stsEndpoint: sts.endpoint,
+          issuers: { eks: issuers.eks.issuerUrl, github: issuers.github.issuerUrl },
+          ecsCredentialsEndpoint: ecs.origin,
+          podIdentityAgent: podIdentity.credentialsUrl,
+          irsa: { AWS_ROLE_ARN: arnOf('usage-reporter'), AWS_WEB_IDENTITY_TOKEN_FILE: irsaToken.path },
+          github: {
+            ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
+          },
+        },
+      },
+      issuers,
+      sts,
+      ecs,
+      logger,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+import type { SystemDescription } from './start-system.ts';
+
+/** What `npm start` prints once everything is healthy. */
+export function summary(d: SystemDescription, file: string): string {
+  const r = d.resources;
+  const users = r.userDirectory.users.map((u) => `${u.username} / ${u.password}  (${u.groups.join(', ')})`);
+  return [
+    '',
+    'keyless local system is up',
+    `  AWS emulator      ${d.endpoints.aws}   (region ${d.region}, account ${d.accountId})`,
+    `  PostgreSQL        ${d.endpoints.postgres}   database ${r.database.name}`,
+    `  S3 bucket         ${r.names.bucket}`,
+    `  DynamoDB table    ${r.names.uploadsTable}`,
+    `  SQS queues        ${r.names.ledgerEventsQueue} (DLQ ${r.names.ledgerEventsDlq}), ${r.names.uploadFailuresQueue}`,
+    `  Secrets           ${r.names.writerSecret}, ${r.names.readerSecret}`,
+    `  Cognito pool      ${r.userDirectory.userPoolId}   app client ${r.userDirectory.clientId}`,
+    `  IAM roles         ${Object.keys(r.roles).join(', ')}`,
+    `  STS front         ${d.identity.stsEndpoint}   (AWS_ENDPOINT_URL_STS)`,
+    `  OIDC issuers      ${d.identity.issuers.eks}   ${d.identity.issuers.github}`,
+    `  IRSA token file   ${d.identity.irsa.AWS_WEB_IDENTITY_TOKEN_FILE}`,
+    `  Demo users        ${users.join('\n                    ')}`,
+    '',
+    `  Details as JSON:  ${file}`,
+    '  Next:             npm run rehearse:deploy   (GitHub OIDC → deploy/diff roles)',
+    '  Every credential decision appears below as one JSON line. Stop with Ctrl-C.',
+    '',
+  ].join('\n');
+}

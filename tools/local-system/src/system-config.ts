@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { repoRoot } from '@keyless/local-platform';
+import { z } from 'zod';
+
+export const localStateDir = join(repoRoot, '.local');
+
+export const systemEnv = z.object({
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  /** Use an emulator that is already running (LocalStack with a token, or another moto). */
+  AWS_ENDPOINT_URL: z.url().optional(),
+  /** Use an existing PostgreSQL (a user that may create databases and roles) instead of an embedded one. */
+  DATABASE_URL: z.url().optional(),
+  /** `<owner>/<repo>` that the `deploy`/`diff` roles trust, as on GitHub. */
+  KEYLESS_GITHUB_REPOSITORY: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'expected <owner>/<repo>')
+    .default('keyless-example/keyless'),
+  /** Where the running system is described for scripts and tools. */
+  KEYLESS_PLATFORM_FILE: z.string().min(1).default(join(localStateDir, 'platform.json')),
+  /** Where projected service-account token files are written. */
+  KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
+});
+
+export type SystemConfig = z.output<typeof systemEnv>;
+
+export function githubRepository(config: SystemConfig): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = config.KEYLESS_GITHUB_REPOSITORY.split('/');
+  return { owner, repo };
+}
