@@ -3,7 +3,7 @@
 import type { XmlTree } from './query-protocol.ts';
 import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
 import { emulatorSession } from './emulator-session.ts';
-import { StsError, validationError } from './sts-error.ts';
+import { recordDenial, validationError } from './sts-error.ts';
 import type { StsDeps } from './sts-deps.ts';
 import { peekToken, verifyWebIdentityToken } from './verify-web-identity.ts';
 import { webIdentityContext } from './web-identity-context.ts';
@@ -86,15 +86,7 @@ export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: S
       Audience: identity.audience,
     };
   } catch (error) {
-    if (error instanceof StsError) {
-      deps.decisions.record({
-        ...base,
-        decision: 'denied',
-        check: error.check,
-        statement: error.statement,
-        reason: error.message,
-      });
-    }
+    recordDenial(deps.decisions, base, error);
     throw error;
   }
 }

@@ -5,7 +5,7 @@ import type { RequestContext, StsAction } from '@keyless/iam-policy';
 import type { ServiceCredentialIssuer } from '../contracts.ts';
 import { emulatorSession } from './emulator-session.ts';
 import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
-import { StsError } from './sts-error.ts';
+import { recordDenial } from './sts-error.ts';
 import type { StsDeps } from './sts-deps.ts';
 
 export function createServiceCredentialIssuer(deps: StsDeps): ServiceCredentialIssuer {
@@ -42,15 +42,7 @@ export function createServiceCredentialIssuer(deps: StsDeps): ServiceCredentialI
       });
       return session.credentials;
     } catch (error) {
-      if (error instanceof StsError) {
-        deps.decisions.record({
-          ...base,
-          decision: 'denied',
-          check: error.check,
-          statement: error.statement,
-          reason: error.message,
-        });
-      }
+      recordDenial(deps.decisions, base, error);
       throw error;
     }
   };

@@ -1,4 +1,4 @@
-import type { DecisionCheck } from '../decision-log.ts';
+import type { Decision, DecisionCheck, DecisionLog } from '../decision-log.ts';
 
 /**
  * A refusal in STS's own terms: the error code and HTTP status the SDK maps to its exception
@@ -29,3 +29,19 @@ export const invalidIdentityToken = (check: DecisionCheck, message: string) =>
 
 export const validationError = (check: DecisionCheck, message: string) =>
   new StsError(check, 'ValidationError', 400, message);
+
+/** Writes the decision line for a refusal; other failures are not decisions and are not logged here. */
+export function recordDenial(
+  decisions: DecisionLog,
+  request: Pick<Decision, 'caller' | 'issuer' | 'role' | 'action'>,
+  error: unknown,
+): void {
+  if (!(error instanceof StsError)) return;
+  decisions.record({
+    ...request,
+    decision: 'denied',
+    check: error.check,
+    statement: error.statement,
+    reason: error.message,
+  });
+}
