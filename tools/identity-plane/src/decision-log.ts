@@ -10,8 +10,8 @@ export type DecisionCheck =
   | 'issuer'
   | 'discovery'
   | 'signature'
-  | 'audience'
   | 'expiry'
+  | 'audience'
   | 'role'
   | 'trust-policy'
   | 'session-duration';

@@ -15,3 +15,5 @@ export {
   type RunningPlatform,
 } from './platform.ts';
 export { repoRoot } from './paths.ts';
+export { stopChild } from './stop-child.ts';
+export { waitUntilHealthy } from './wait-until-healthy.ts';

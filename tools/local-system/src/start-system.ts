@@ -20,6 +20,7 @@ import { startGithubTokenService } from './github-token-service.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
 
 export const eksClusterName = 'keyless';
+export const ecsClusterName = 'keyless';
 export const reporterServiceAccount = { namespace: 'keyless', serviceAccount: 'usage-reporter' } as const;
 
 export interface SystemDescription extends PlatformDescription {
@@ -99,7 +100,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const ecs = await startEcsCredentialsEndpoint({
       issuer: sts.issueServiceCredentials,
       region,
-      clusterName: eksClusterName,
+      clusterName: ecsClusterName,
       logger,
       ...(options.taskCredentialSeconds && { durationSeconds: options.taskCredentialSeconds }),
     });

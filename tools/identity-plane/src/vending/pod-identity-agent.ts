@@ -83,6 +83,8 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
         issuer: tokenIssuer.issuerUrl,
         audience: POD_IDENTITY_AUDIENCE,
         algorithms: ['RS256', 'ES256'],
+        // A token without an expiry would be valid forever.
+        requiredClaims: ['exp', 'iat', 'sub'],
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired)
@@ -118,7 +120,7 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
       service: PODS_EKS_PRINCIPAL,
       roleArn,
       // EKS: `eks-<cluster>-<pod>-<uuid>`, shortened to STS's 64-character limit.
-      sessionName: `${`eks-${clusterName}-${pod.podName}`.slice(0, 27)}-${randomUUID()}`,
+      sessionName: `${`eks-${clusterName}-${pod.podName}`.slice(0, 27).replace(/-+$/, '')}-${randomUUID()}`,
       tags: {
         'eks-cluster-arn': clusterArn,
         'eks-cluster-name': clusterName,
