@@ -22,6 +22,7 @@ const permissive = [
   'CC-BY-3.0',
   'CC-BY-4.0',
   'Unlicense',
+  'Zlib',
 ];
 // Build and test tools only (lightningcss, pulled in by Vitest's Vite): MPL-2.0 is file-level
 // copyleft that binds changes to those files, which we neither ship nor modify.

@@ -1,6 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 
@@ -11,7 +11,8 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 export function createInstrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation(),
-    new ExpressInstrumentation(),
+    // Route and handler spans say where time went; a span per middleware (helmet, body parser) is noise.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     new AwsInstrumentation({
       // One span per SDK call: without this every S3/SQS/DynamoDB call also gets an HTTP child span.
       suppressInternalInstrumentation: true,

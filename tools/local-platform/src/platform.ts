@@ -14,6 +14,8 @@ export interface PlatformDescription {
 
 export interface RunningPlatform {
   description: PlatformDescription;
+  /** A superuser connection to the ledger database, for migrations; never written to platform.json. */
+  ledgerAdminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,12 @@ export interface LocalPlatformOptions {
   /** Issuers (host + path, no scheme) to register as IAM OIDC providers. */
   eksOidcIssuer: string;
   githubOidcIssuer: string;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[]) {
@@ -81,6 +89,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         endpoints: { aws: awsEndpoint, postgres: `postgres://${database.host}:${database.port}` },
         resources,
       },
+      ledgerAdminUrl: withDatabase(database.adminUrl, resources.database.name),
       stop,
     };
   } catch (error) {

@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig } from '@keyless/config';
 import { removePlatformFile, writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
+import { runDemo } from './demo.ts';
+import { logOutput, outputStream } from './log-output.ts';
+import { startServices } from './start-services.ts';
 import { startSystem, type SystemDescription } from './start-system.ts';
 import { summary } from './summary.ts';
 import { systemEnv } from './system-config.ts';
@@ -10,15 +13,34 @@ import { systemEnv } from './system-config.ts';
 async function start(): Promise<void> {
   const config = loadConfig(systemEnv);
   const file = config.KEYLESS_PLATFORM_FILE;
-  const system = await startSystem(config);
-  await writePlatformFile(file, system.description);
-  console.log(summary(system.description, file));
+  const output = logOutput(process.argv.includes('--json'), (text) => process.stdout.write(text));
+  const startedAt = performance.now();
+  const system = await startSystem(config, { destination: outputStream('identity-plane', output) });
+  // Under docker compose the services are containers of their own: this process is the identity plane.
+  const services = config.KEYLESS_COMPOSE_TASKS
+    ? undefined
+    : await startServices(system, { tracesFile: config.KEYLESS_TRACES_FILE, output }).catch(
+        async (error: unknown) => {
+          await system.stop();
+          throw error;
+        },
+      );
+  const description = {
+    ...system.description,
+    ...(services && { albUrl: services.albUrl, tracesFile: config.KEYLESS_TRACES_FILE }),
+  };
+  await writePlatformFile(file, description);
+  console.log(summary(description, file, performance.now() - startedAt));
+  const reporterSchedule =
+    services && setInterval(() => void services.runReporter(), config.KEYLESS_REPORT_INTERVAL_SECONDS * 1000);
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local system…`);
+    clearInterval(reporterSchedule);
+    await services?.stop();
     await system.stop();
     await removePlatformFile(file);
     console.log('stopped.');
@@ -32,15 +54,30 @@ async function start(): Promise<void> {
   }
 }
 
-async function rehearseDeploy(): Promise<void> {
+async function runningSystem(): Promise<SystemDescription> {
   const config = loadConfig(systemEnv);
-  const system = JSON.parse(
-    await readFile(config.KEYLESS_PLATFORM_FILE, 'utf8').catch(() => {
-      throw new Error(
-        `no running system described at ${config.KEYLESS_PLATFORM_FILE}: run \`npm start\` first`,
-      );
-    }),
-  ) as SystemDescription;
+  const text = await readFile(config.KEYLESS_PLATFORM_FILE, 'utf8').catch(() => {
+    throw new Error(
+      `no running system described at ${config.KEYLESS_PLATFORM_FILE}: run \`npm start\` first`,
+    );
+  });
+  return JSON.parse(text) as SystemDescription;
+}
+
+async function demo(): Promise<void> {
+  const system = await runningSystem();
+  if (!system.albUrl) throw new Error('the running system has no services: start it with `npm start`');
+  const failures = await runDemo(system, (text) => process.stdout.write(text));
+  console.log(
+    failures
+      ? `\ndemo: ${failures} step(s) did not behave as printed`
+      : '\ndemo: every step behaved as printed',
+  );
+  process.exitCode = failures ? 1 : 0;
+}
+
+async function rehearseDeploy(): Promise<void> {
+  const system = await runningSystem();
   let unexpected = 0;
   for (const rehearsal of rehearsals) {
     const outcome = await rehearse(system, rehearsal);
@@ -50,7 +87,7 @@ async function rehearseDeploy(): Promise<void> {
   process.exitCode = unexpected ? 1 : 0;
 }
 
-const commands: Record<string, () => Promise<void>> = { start, 'rehearse-deploy': rehearseDeploy };
+const commands: Record<string, () => Promise<void>> = { start, demo, 'rehearse-deploy': rehearseDeploy };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
   console.error(`usage: cli.ts ${Object.keys(commands).join(' | ')}`);

@@ -17,6 +17,7 @@ import {
 import { startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
 import { startGithubTokenService } from './github-token-service.ts';
+import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
 
 export const eksClusterName = 'keyless';
@@ -31,13 +32,24 @@ export interface SystemDescription extends PlatformDescription {
     podIdentityAgent: string;
     /** IRSA for the usage-reporter pod: what EKS would inject. */
     irsa: { AWS_ROLE_ARN: string; AWS_WEB_IDENTITY_TOKEN_FILE: string };
+    /**
+     * The token of a pod in the same namespace that forgot `serviceAccountName` (so runs as
+     * `default`): the demo shows the usage-reporter role refusing it.
+     */
+    defaultServiceAccountTokenFile: string;
     /** What a GitHub Actions job with `id-token: write` gets. */
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
   };
+  /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
+  albUrl?: string;
+  /** Set once the services run: the JSON-lines file every service writes its spans to. */
+  tracesFile?: string;
 }
 
 export interface RunningSystem {
   description: SystemDescription;
+  /** For the migrations step; deliberately not part of the description. */
+  ledgerAdminUrl: string;
   issuers: OidcIssuers;
   sts: StsFront;
   ecs: EcsCredentialsEndpoint;
@@ -94,6 +106,8 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       decisions: createDecisionLog({ destination: options.destination }),
       githubIssuers: [issuers.github.issuerUrl],
       ...(options.sessionDurations && { sessionDurations: options.sessionDurations }),
+      host: config.KEYLESS_BIND_HOST,
+      port: config.KEYLESS_STS_PORT ?? 0,
     });
     stoppers.push(sts.close);
 
@@ -103,8 +117,18 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       clusterName: ecsClusterName,
       logger,
       ...(options.taskCredentialSeconds && { durationSeconds: options.taskCredentialSeconds }),
+      host: config.KEYLESS_BIND_HOST,
+      port: config.KEYLESS_ECS_CREDENTIALS_PORT ?? 0,
+      advertisedHost: config.KEYLESS_ADVERTISED_HOST,
     });
     stoppers.push(ecs.close);
+    if (config.KEYLESS_COMPOSE_TASKS) {
+      const composeTasks = await registerComposeTasks(ecs, config.KEYLESS_COMPOSE_TASKS, {
+        directory: config.KEYLESS_COMPOSE_TASKS_DIR,
+        roles: platform.description.resources.roles,
+      });
+      stoppers.push(composeTasks);
+    }
 
     const podIdentity = await startPodIdentityAgent({
       issuer: sts.issueServiceCredentials,
@@ -123,6 +147,15 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     });
     stoppers.push(irsaToken.stop);
 
+    const defaultAccountToken = await startProjectedTokenFile({
+      minter: issuers.eks,
+      path: join(config.KEYLESS_TOKEN_DIR, 'default', 'eks.amazonaws.com', 'serviceaccount', 'token'),
+      namespace: reporterServiceAccount.namespace,
+      serviceAccount: 'default',
+      logger,
+    });
+    stoppers.push(defaultAccountToken.stop);
+
     const githubTokens = await startGithubTokenService(issuers.github, github);
     stoppers.push(githubTokens.close);
 
@@ -130,17 +163,19 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       description: {
         ...platform.description,
         identity: {
-          stsEndpoint: sts.endpoint,
+          stsEndpoint: advertisedUrl(sts.endpoint, config.KEYLESS_ADVERTISED_HOST),
           issuers: { eks: issuers.eks.issuerUrl, github: issuers.github.issuerUrl },
           ecsCredentialsEndpoint: ecs.origin,
           podIdentityAgent: podIdentity.credentialsUrl,
           irsa: { AWS_ROLE_ARN: arnOf('usage-reporter'), AWS_WEB_IDENTITY_TOKEN_FILE: irsaToken.path },
+          defaultServiceAccountTokenFile: defaultAccountToken.path,
           github: {
             ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
           },
         },
       },
+      ledgerAdminUrl: platform.ledgerAdminUrl,
       issuers,
       sts,
       ecs,

@@ -1,12 +1,14 @@
 import type { SystemDescription } from './start-system.ts';
 
 /** What `npm start` prints once everything is healthy. */
-export function summary(d: SystemDescription, file: string): string {
+export function summary(d: SystemDescription, file: string, startupMs: number): string {
   const r = d.resources;
   const users = r.userDirectory.users.map((u) => `${u.username} / ${u.password}  (${u.groups.join(', ')})`);
   return [
     '',
-    'keyless local system is up',
+    `keyless local system is up (healthy after ${(startupMs / 1000).toFixed(1)} s)`,
+    '',
+    `  API (local ALB)   ${d.albUrl ?? '(not started)'}`,
     `  AWS emulator      ${d.endpoints.aws}   (region ${d.region}, account ${d.accountId})`,
     `  PostgreSQL        ${d.endpoints.postgres}   database ${r.database.name}`,
     `  S3 bucket         ${r.names.bucket}`,
@@ -21,7 +23,8 @@ export function summary(d: SystemDescription, file: string): string {
     `  Demo users        ${users.join('\n                    ')}`,
     '',
     `  Details as JSON:  ${file}`,
-    '  Next:             npm run rehearse:deploy   (GitHub OIDC → deploy/diff roles)',
+    '  Next:             npm run demo              (every flow, hop by hop)',
+    '                    npm run rehearse:deploy   (GitHub OIDC → deploy/diff roles)',
     '  Every credential decision appears below as one JSON line. Stop with Ctrl-C.',
     '',
   ].join('\n');

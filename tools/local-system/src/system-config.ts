@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { repoRoot } from '@keyless/local-platform';
+import { durationSeconds } from '@keyless/config';
 import { z } from 'zod';
+import { composeEnv } from './compose-tasks.ts';
 
 export const localStateDir = join(repoRoot, '.local');
 
@@ -17,8 +19,14 @@ export const systemEnv = z.object({
     .default('keyless-example/keyless'),
   /** Where the running system is described for scripts and tools. */
   KEYLESS_PLATFORM_FILE: z.string().min(1).default(join(localStateDir, 'platform.json')),
+  /** Every service appends its spans here, so `npm run demo` can print one trace across all hops. */
+  KEYLESS_TRACES_FILE: z.string().min(1).default(join(localStateDir, 'traces.jsonl')),
+  /** How often the usage-reporter runs, like its CronJob schedule. */
+  KEYLESS_REPORT_INTERVAL_SECONDS: durationSeconds.default(300),
   /** Where projected service-account token files are written. */
   KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
+  /** docker compose only: see compose-tasks.ts. */
+  ...composeEnv.shape,
 });
 
 export type SystemConfig = z.output<typeof systemEnv>;

@@ -188,3 +188,61 @@ describe('the endpoint', () => {
 function get(url: string, authorization?: string): Promise<Response> {
   return fetch(url, { headers: authorization ? { authorization } : {} });
 }
+
+describe('for containers whose environment is written first (docker compose)', () => {
+  test('a task registered under a fixed credentials id is served there, with a new token each time', async () => {
+    const first = await endpoint.registerTask({ roleArn, family: 'api', credentialsId: 'api-1' });
+    const url = first.environment.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    expect(url).toBe(`${endpoint.origin}/v2/credentials/api-1`);
+    expect((await get(url, first.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN)).status).toBe(200);
+    first.deregister();
+
+    const second = await endpoint.registerTask({ roleArn, family: 'api', credentialsId: 'api-1' });
+    try {
+      expect(second.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN).not.toBe(
+        first.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+      );
+      expect((await get(url, first.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN)).status).toBe(403);
+      expect((await get(url, second.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN)).status).toBe(200);
+    } finally {
+      second.deregister();
+    }
+  });
+
+  test('refuses a second running task under the same credentials id', async () => {
+    const task = await endpoint.registerTask({ roleArn, family: 'api', credentialsId: 'ledger-worker' });
+    try {
+      await expect(
+        endpoint.registerTask({ roleArn, family: 'api', credentialsId: 'ledger-worker' }),
+      ).rejects.toThrow(/credentials id ledger-worker is already registered/);
+    } finally {
+      task.deregister();
+    }
+  });
+
+  test('listens where told and writes the advertised host into the task URLs', async () => {
+    const compose = await startEcsCredentialsEndpoint({
+      issuer: issuer.issue,
+      region: 'eu-west-1',
+      clusterName: 'keyless',
+      logger,
+      host: '127.0.0.1',
+      advertisedHost: '169.254.170.2',
+    });
+    try {
+      const task = await compose.registerTask({ roleArn, family: 'api', credentialsId: 'api-2' });
+      const url = new URL(task.environment.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+      expect(url.hostname).toBe('169.254.170.2');
+      expect(url.pathname).toBe('/v2/credentials/api-2');
+      expect(compose.origin).toBe(url.origin);
+      // The same path on the address it listens on is the task's credentials.
+      const response = await get(
+        `http://127.0.0.1:${url.port}${url.pathname}`,
+        task.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+      );
+      expect(response.status).toBe(200);
+    } finally {
+      await compose.close();
+    }
+  });
+});

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '@keyless/logging';
 import type { ServiceCredentialIssuer, TemporaryCredentials } from '../contracts.ts';
+import { close, listen } from '../oidc/loopback-server.ts';
 import { awsTimestamp } from './aws-timestamp.ts';
 import { CredentialCache, DEFAULT_REFRESH_MARGIN_SECONDS } from './credential-cache.ts';
-import { listenOnLoopback, sendJson } from './loopback-server.ts';
+import { sendJson, sendText, type LoopbackServer, type RequestHandler } from './loopback-server.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 
@@ -19,11 +20,27 @@ export interface EcsCredentialsEndpointOptions {
   refreshMarginSeconds?: number;
   /** Passed to the issuer; the issuer's default when omitted. */
   durationSeconds?: number;
+  /** Where to listen; default 127.0.0.1. docker compose listens on the container's network. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /**
+   * The host workloads reach the endpoint at, when it is not the one listened on: under docker
+   * compose the identity container has the ECS agent's address, 169.254.170.2, which the SDKs
+   * accept over plain HTTP as they accept loopback.
+   */
+  advertisedHost?: string;
 }
 
 export interface EcsTaskDefinition {
   roleArn: string;
   family: string;
+  /**
+   * The id in the credentials URL; default a random UUID, as the ECS agent's. A container whose
+   * environment is written before the endpoint starts (docker compose) needs a fixed one; the
+   * token is still new at every registration.
+   */
+  credentialsId?: string;
 }
 
 /** Exactly the variables a task's containers get for its task role. */
@@ -150,14 +167,16 @@ export async function startEcsCredentialsEndpoint(
     logDecision(logger, { mechanism: 'ecs-container-credentials', caller, role, allowed: false, reason });
   }
 
-  const server = await listenOnLoopback(handle);
+  const server = await listenOn(options.host ?? '127.0.0.1', options.port ?? 0, handle);
+  const origin = advertised(server.origin, options.advertisedHost);
 
   return {
-    origin: server.origin,
-    async registerTask({ roleArn, family }) {
+    origin,
+    async registerTask({ roleArn, family, credentialsId }) {
       const { partition, accountId } = parseRoleArn(roleArn);
       const taskId = randomUUID().replaceAll('-', '');
-      const id = randomUUID();
+      const id = credentialsId ?? randomUUID();
+      if (tasks.has(id)) throw new Error(`credentials id ${id} is already registered to a running task`);
       const token = randomBytes(32).toString('base64url');
       const task: RegisteredTask = {
         taskArn: `arn:${partition}:ecs:${region}:${accountId}:task/${clusterName}/${taskId}`,
@@ -179,7 +198,7 @@ export async function startEcsCredentialsEndpoint(
       return {
         taskArn: task.taskArn,
         environment: {
-          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.origin}/v2/credentials/${id}`,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v2/credentials/${id}`,
           AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
         },
         deregister: () => {
@@ -190,6 +209,27 @@ export async function startEcsCredentialsEndpoint(
     },
     close: () => server.close(),
   };
+}
+
+/** `listenOnLoopback`, on the address asked for. */
+async function listenOn(host: string, port: number, handler: RequestHandler): Promise<LoopbackServer> {
+  const server = createServer((request, response) => {
+    handler(request, response).catch(() => {
+      // A bug: its message may hold details a workload should not see.
+      if (!response.headersSent) sendText(response, 500, 'Internal server error');
+      else response.destroy();
+    });
+  });
+  const url = await listen(server, host, port);
+  return { origin: url, close: () => close(server) };
+}
+
+function advertised(origin: string, host: string | undefined): string {
+  if (!host) return origin;
+  const url = new URL(origin);
+  url.hostname = host;
+  // `origin` leaves out a scheme's default port: http://169.254.170.2, as the ECS agent's URLs read.
+  return url.origin;
 }
 
 /** Fixed-length digests, so the comparison is constant-time whatever the caller sends. */

@@ -1,0 +1,42 @@
+import { awsEnv, durationSeconds, httpUrl, port, positiveInt, serviceEnv } from '@keyless/config';
+import { databaseTlsEnv } from '@keyless/db';
+import { z } from 'zod';
+
+const seconds = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number of seconds from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `expected ${min} to ${max} seconds`).max(max, `expected ${min} to ${max} seconds`),
+    );
+
+/** Everything the worker reads from its environment, parsed once at start-up. */
+export const workerConfigSchema = z.object({
+  ...awsEnv.shape,
+  ...serviceEnv.shape,
+  ...databaseTlsEnv.shape,
+  /** The `ledger-events` queue. */
+  QUEUE_URL: httpUrl,
+  /** The RDS-style secret of the `ledger_writer` database user. */
+  WRITER_SECRET_ID: z.string().min(1).default('ledger/writer'),
+  /** Messages processed at once (and database connections). */
+  CONCURRENCY: positiveInt.pipe(z.number().max(100, 'expected at most 100')).default(10),
+  /** Long-polling wait; SQS allows up to 20. */
+  WAIT_TIME_SECONDS: seconds(0, 20).default(20),
+  /** How long a received message stays invisible; extended while it is still being worked on. */
+  VISIBILITY_TIMEOUT_SECONDS: seconds(2, 43_200).default(60),
+  /** A failed message becomes visible again after this, doubling per receive up to the maximum. */
+  RETRY_BASE_DELAY_SECONDS: seconds(0, 43_200).default(2),
+  RETRY_MAX_DELAY_SECONDS: seconds(0, 43_200).default(60),
+  /** On SIGTERM, how long in-flight messages may take; keep it below the task's stopTimeout. */
+  SHUTDOWN_TIMEOUT_SECONDS: durationSeconds.default(20),
+  SECRET_TTL_SECONDS: durationSeconds.default(300),
+  SECRET_FORCED_REFRESH_INTERVAL_SECONDS: seconds(0, 3_600).default(10),
+  DB_CONNECT_TIMEOUT_SECONDS: durationSeconds.default(5),
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  HEALTH_PORT: port.default(8080),
+  METRICS_FLUSH_SECONDS: durationSeconds.default(60),
+});
+
+export type WorkerConfig = z.output<typeof workerConfigSchema>;

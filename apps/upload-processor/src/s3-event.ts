@@ -1,0 +1,43 @@
+import * as z from 'zod';
+
+const record = z.object({
+  eventName: z.string().min(1),
+  eventTime: z.iso.datetime({ offset: true }),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.int().min(0),
+      eTag: z.string().min(1),
+      // Present only in versioned buckets (some producers send null instead of leaving it out).
+      versionId: z.string().min(1).nullish(),
+      // S3 sets it on PUT and DELETE events; emulators often leave it out.
+      sequencer: z
+        .string()
+        .regex(/^[0-9A-Fa-f]{1,64}$/, 'expected up to 64 hexadecimal digits')
+        .optional(),
+    }),
+  }),
+});
+
+/**
+ * What S3 delivers: records of object events, or the `s3:TestEvent` it sends once when a
+ * notification is configured.
+ */
+export const s3Notification = z.union([
+  z.object({ Event: z.literal('s3:TestEvent'), Bucket: z.string() }),
+  z.object({ Records: z.array(record).min(1) }),
+]);
+
+export type S3EventRecord = z.output<typeof record>;
+
+/** Parses an invocation's event; anything else is an error, so it ends in the failure destination. */
+export function parseS3Notification(event: unknown) {
+  const result = s3Notification.safeParse(event);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
+    .join('; ');
+  throw new Error(`not an S3 event notification: ${problems}`);
+}

@@ -1,0 +1,11 @@
+// The reporter is an application; these exports are for its tests and for consumers of the report.
+export { reporterConfigSchema, type ReporterConfig } from './reporter-config.ts';
+export {
+  REPORT_SCHEMA_VERSION,
+  usageReportSchema,
+  buildUsageReport,
+  type UsageReport,
+} from './usage-report.ts';
+export { LATEST_POINTER_KEY, publishLatest, type LatestOutcome } from './latest-pointer.ts';
+export { periodEndOf, reportKey, REPORTS_PREFIX } from './report-key.ts';
+export { readUsage, type UsageRow, type UsageSnapshot } from './read-usage.ts';

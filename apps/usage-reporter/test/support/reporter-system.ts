@@ -1,0 +1,139 @@
+// What a reporter pod meets, in-process: the emulator and a real PostgreSQL (bootstrapped and
+// migrated as a deployment leaves them), and the identity plane's parts the reporter and the API
+// get credentials from — the "EKS cluster" OIDC issuer, the STS front that checks web identity
+// tokens against the trust policies, the Pod Identity agent and the ECS credentials endpoint.
+// Put together here from @keyless/identity-plane and @keyless/local-platform, as the local system
+// puts them together: that system runs this app, so depending on it would be a cycle.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { migrate } from '@keyless/db/migrate';
+import { roleArn } from '@keyless/iam-model';
+import {
+  createDecisionLog,
+  startEcsCredentialsEndpoint,
+  startOidcIssuers,
+  startPodIdentityAgent,
+  startProjectedTokenFile,
+  startStsFront,
+  withoutScheme,
+  type EcsCredentialsEndpoint,
+  type IrsaEnvironment,
+  type OidcIssuer,
+} from '@keyless/identity-plane';
+import { startEmbeddedDatabase, startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
+import { createLogger, type Logger } from '@keyless/logging';
+import pg from 'pg';
+
+const region = 'eu-west-1';
+const clusterName = 'keyless';
+const reporter = { namespace: 'keyless', serviceAccount: 'usage-reporter' } as const;
+
+export interface ReporterSystem {
+  platform: PlatformDescription;
+  /** AWS_ENDPOINT_URL_STS for workloads. */
+  stsEndpoint: string;
+  /** The "EKS cluster" issuer, to mint service-account tokens. */
+  eks: OidcIssuer;
+  /** What EKS injects into the usage-reporter pod for IRSA (a token file rotated as the kubelet does). */
+  irsa: IrsaEnvironment;
+  /** AWS_CONTAINER_CREDENTIALS_FULL_URI of the Pod Identity agent. */
+  podIdentityAgent: string;
+  ecs: EcsCredentialsEndpoint;
+  logger: Logger;
+  /** Every JSON line the identity plane wrote (the STS front's decisions among them). */
+  lines: Record<string, unknown>[];
+  /** A scratch directory, removed on stop. */
+  dir: string;
+  /** A superuser connection to the `ledger` database (seeding, locking). */
+  ledgerAdmin: pg.Pool;
+  stop(): Promise<void>;
+}
+
+export async function startReporterSystem(): Promise<ReporterSystem> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyless-reporter-test-'));
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'identity-plane', level: 'info', destination });
+  const stoppers: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  try {
+    // Our own PostgreSQL, so the test knows its superuser for migrations and seeding.
+    const database = await startEmbeddedDatabase();
+    stoppers.push(database.stop);
+    const issuers = await startOidcIssuers();
+    stoppers.push(issuers.close);
+    const platform = await startLocalPlatform({
+      region,
+      databaseUrl: database.adminUrl,
+      github: { owner: 'keyless-example', repo: 'keyless' },
+      eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
+      githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
+    });
+    stoppers.push(platform.stop);
+    const { accountId } = platform.description;
+    const reporterRole = roleArn({ partition: 'aws', accountId }, 'usage-reporter');
+
+    const ledgerUrl = new URL(database.adminUrl);
+    ledgerUrl.pathname = `/${platform.description.resources.database.name}`;
+    await migrate({ connection: ledgerUrl.toString() });
+    const ledgerAdmin = new pg.Pool({ connectionString: ledgerUrl.toString(), max: 2 });
+    stoppers.push(() => ledgerAdmin.end());
+
+    const sts = await startStsFront({
+      emulator: { endpoint: platform.description.endpoints.aws, region },
+      decisions: createDecisionLog({ destination }),
+      // One-minute sessions: inside the SDK's five-minute refresh window, so every AWS call of a
+      // run fetches credentials anew and reads the token file again, as a long run would on AWS.
+      sessionDurations: { minimumSeconds: 60, defaultSeconds: 60 },
+    });
+    stoppers.push(sts.close);
+    const ecs = await startEcsCredentialsEndpoint({
+      issuer: sts.issueServiceCredentials,
+      region,
+      clusterName,
+      logger,
+    });
+    stoppers.push(ecs.close);
+    const podIdentity = await startPodIdentityAgent({
+      issuer: sts.issueServiceCredentials,
+      clusterArn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
+      tokenIssuer: { issuerUrl: issuers.eks.issuerUrl, jwksUrl: issuers.eks.jwksUri },
+      associations: [{ ...reporter, roleArn: reporterRole }],
+      logger,
+    });
+    stoppers.push(podIdentity.close);
+    const irsaToken = await startProjectedTokenFile({
+      minter: issuers.eks,
+      path: join(dir, 'tokens', 'usage-reporter', 'eks.amazonaws.com', 'serviceaccount', 'token'),
+      ...reporter,
+      logger,
+    });
+    stoppers.push(irsaToken.stop);
+
+    return {
+      platform: platform.description,
+      stsEndpoint: sts.endpoint,
+      eks: issuers.eks,
+      irsa: { AWS_ROLE_ARN: reporterRole, AWS_WEB_IDENTITY_TOKEN_FILE: irsaToken.path },
+      podIdentityAgent: podIdentity.credentialsUrl,
+      ecs,
+      logger,
+      lines,
+      dir,
+      ledgerAdmin,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { keylessIamModel, type KeylessIamModel } from './iam/iam-model.ts';
+import { acknowledgeFindings } from './nag/acknowledgements.ts';
+import { KeylessChecks } from './nag/keyless-checks.ts';
+import { readSettings, type Settings } from './settings.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { EksStack } from './stacks/eks-stack.ts';
+import { IdentityStack } from './stacks/identity-stack.ts';
+import { NetworkStack } from './stacks/network-stack.ts';
+import { ObservabilityStack } from './stacks/observability-stack.ts';
+import { PipelineStack } from './stacks/pipeline-stack.ts';
+import { ServicesStack } from './stacks/services-stack.ts';
+import { UploadsStack } from './stacks/uploads-stack.ts';
+
+export interface KeylessStacks {
+  settings: Settings;
+  model: KeylessIamModel;
+  pipeline: PipelineStack;
+  network: NetworkStack;
+  identity: IdentityStack;
+  data: DataStack;
+  uploads: UploadsStack;
+  services: ServicesStack;
+  eks: EksStack;
+  observability: ObservabilityStack;
+}
+
+/**
+ * The whole keyless deployment, one stack per concern of the brief, with the security rule packs
+ * registered: synth (and therefore deploy) fails on any unacknowledged finding.
+ */
+export function buildKeylessApp(app: App, options: { uploadProcessorBundle?: string } = {}): KeylessStacks {
+  const settings = readSettings(app.node);
+  const model = keylessIamModel(settings);
+  const names = model.params.names;
+
+  const pipeline = new PipelineStack(app, 'pipeline', { settings, model });
+  const network = new NetworkStack(app, 'network', { settings });
+  const identity = new IdentityStack(app, 'identity', { settings });
+  const data = new DataStack(app, 'data', { settings, vpc: network.vpc, names });
+  const uploads = new UploadsStack(app, 'uploads', {
+    settings,
+    model,
+    accessLogs: data.accessLogs,
+    uploadsTable: data.uploadsTable,
+    ledgerEvents: data.ledgerEvents,
+    uploadProcessorBundle: options.uploadProcessorBundle ?? settings.uploadProcessorBundle,
+  });
+  const services = new ServicesStack(app, 'services', {
+    settings,
+    model,
+    vpc: network.vpc,
+    repositories: pipeline.repositories,
+    accessLogs: data.accessLogs,
+    userPool: identity.userPool,
+    webClient: identity.webClient,
+    uploadsTable: data.uploadsTable,
+    ledgerEvents: data.ledgerEvents,
+    databaseSecurityGroupId: data.databaseSecurityGroup.securityGroupId,
+    writerSecret: data.writerSecret,
+  });
+  const eks = new EksStack(app, 'eks', {
+    settings,
+    model,
+    vpc: network.vpc,
+    databaseSecurityGroupId: data.databaseSecurityGroup.securityGroupId,
+    deployRoleArn: pipeline.deployRole.resource.attrArn,
+  });
+  const observability = new ObservabilityStack(app, 'observability', {
+    settings,
+    loadBalancer: services.loadBalancer,
+    apiTargets: services.apiTargets,
+    ledgerEventsDlq: data.ledgerEventsDlq,
+    uploadFailures: uploads.failures,
+    uploadProcessor: uploads.uploadProcessor,
+  });
+
+  const stacks = {
+    settings,
+    model,
+    pipeline,
+    network,
+    identity,
+    data,
+    uploads,
+    services,
+    eks,
+    observability,
+  };
+  acknowledgeFindings(stacks);
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+    new KeylessChecks(app, { verbose: true }),
+  );
+  return stacks;
+}

@@ -1,0 +1,14 @@
+// The non-secret configuration each service receives, in one place so it can be checked against
+// the apps' config schemas. Secrets are never here: services fetch them from Secrets Manager with
+// their own role (the worker and reporter re-read them after a rotation, which an environment
+// variable filled in at task start could not).
+export const DEPLOY_ENV = 'prod';
+
+export const commonEnvironment = (service: string): Record<string, string> => ({
+  DEPLOY_ENV,
+  LOG_LEVEL: 'info',
+  OTEL_SERVICE_NAME: service,
+});
+
+export const API_PORT = 8080;
+export const WORKER_HEALTH_PORT = 8081;

@@ -1,0 +1,12 @@
+export {
+  buildComposeCheck,
+  loadComposeProject,
+  type ComposeProject,
+  type ComposeService,
+  type LoadOptions,
+} from './compose-project.ts';
+export {
+  uploadProcessorFunction,
+  uploadProcessorRuntimeEnv,
+  type UploadProcessorRuntimeConfig,
+} from './upload-processor-runtime.ts';

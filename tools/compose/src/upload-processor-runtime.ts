@@ -1,0 +1,52 @@
+// The `upload-processor` container: the local Lambda runtime running that one function, as the
+// Lambda service would. The function's definition mirrors infra/cdk's (handler, memory, timeout,
+// environment); the runtime's own settings come from the container's environment.
+import { resolve } from 'node:path';
+import { awsEnv, httpUrl, serviceEnv } from '@keyless/config';
+import type { FunctionDefinition } from '@keyless/local-lambda';
+import { z } from 'zod';
+
+export const FUNCTION_NAME = 'upload-processor';
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+export const uploadProcessorRuntimeEnv = z.object({
+  ...awsEnv.shape,
+  ...serviceEnv.shape,
+  /** The emulator: the runtime sets the S3 trigger there as its administrator, and the function talks to it. */
+  AWS_ENDPOINT_URL: httpUrl,
+  /** The execution role, assumed as lambda.amazonaws.com (its trust policy is checked). */
+  FUNCTION_ROLE_ARN: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/, 'expected an IAM role ARN'),
+  /** The bucket whose `incoming/` objects trigger the function. */
+  FILES_BUCKET: z.string().min(3),
+  UPLOADS_TABLE: z.string().min(1),
+  LEDGER_EVENTS_QUEUE_URL: httpUrl,
+  /** The on-failure destination of the asynchronous invocations. */
+  FAILURE_QUEUE_URL: httpUrl,
+  /** Where the function's spans go, as an OpenTelemetry Lambda layer would send them; none when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** Created once the role was assumed and the trigger is in place: the container's health check. */
+  READY_FILE: z.string().min(1),
+});
+
+export type UploadProcessorRuntimeConfig = z.output<typeof uploadProcessorRuntimeEnv>;
+
+/** What infra/cdk deploys: the bundle, 512 MB, five minutes, and the function's own variables. */
+export function uploadProcessorFunction(config: UploadProcessorRuntimeConfig): FunctionDefinition {
+  return {
+    functionName: FUNCTION_NAME,
+    codeDirectory: resolve(repoRoot, 'apps/upload-processor/dist'),
+    handler: 'index.handler',
+    roleArn: config.FUNCTION_ROLE_ARN,
+    region: config.AWS_REGION,
+    memorySizeMb: 512,
+    timeoutSeconds: 300,
+    environment: {
+      DEPLOY_ENV: config.DEPLOY_ENV,
+      LOG_LEVEL: config.LOG_LEVEL,
+      UPLOADS_TABLE: config.UPLOADS_TABLE,
+      LEDGER_EVENTS_QUEUE_URL: config.LEDGER_EVENTS_QUEUE_URL,
+      NODE_OPTIONS: '--enable-source-maps',
+      AWS_ENDPOINT_URL: config.AWS_ENDPOINT_URL,
+    },
+  };
+}

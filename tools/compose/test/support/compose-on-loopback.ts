@@ -1,0 +1,136 @@
+// Runs the identity container's program (startSystem with the identity service's environment from
+// docker-compose.yml) as a process on this machine, and translates what a container would see into
+// local terms: compose host names become the loopback ports of the processes standing in for them,
+// and paths inside a container become the file the shared volume holds on this machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseConfig } from '@keyless/config';
+import {
+  freePort,
+  repoRoot,
+  startEmbeddedDatabase,
+  stopChild,
+  waitUntilHealthy,
+} from '@keyless/local-platform';
+import { startSystem, systemEnv, type RunningSystem } from '@keyless/local-system';
+import type { ComposeProject, ComposeService } from '../../src/index.ts';
+
+export interface ComposeOnLoopback {
+  system: RunningSystem;
+  /** The decision and log lines of the identity plane. */
+  lines: Record<string, unknown>[];
+  /** Where a path inside `service` lives on this machine, through the volume it shares with identity. */
+  hostPath(service: ComposeService, containerPath: string): string;
+  /** A URL as a container would use it, pointed at the process standing in for that host. */
+  loopbackUrl(url: string): string;
+  stop(): Promise<void>;
+}
+
+const CONTAINER_STATE = '/run/keyless';
+
+export function definedEnvironment(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
+}
+
+export async function startComposeOnLoopback(project: ComposeProject): Promise<ComposeOnLoopback> {
+  const { identity, aws } = project.services;
+  if (!identity || !aws) throw new Error('docker-compose.yml has no identity or aws service');
+  const dir = mkdtempSync(join(tmpdir(), 'keyless-compose-'));
+  const local = (containerPath: string) => {
+    if (!containerPath.startsWith(`${CONTAINER_STATE}/`)) {
+      throw new Error(`${containerPath} is not under the identity container's ${CONTAINER_STATE}`);
+    }
+    return join(dir, containerPath.slice(CONTAINER_STATE.length));
+  };
+  const stoppers: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  try {
+    const moto = await startMoto(definedEnvironment(aws));
+    stoppers.push(moto.stop);
+    const database = await startEmbeddedDatabase();
+    stoppers.push(database.stop);
+
+    const composed = definedEnvironment(identity);
+    const stsPort = await freePort();
+    const ecsPort = await freePort();
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const config = parseConfig(systemEnv, {
+      ...composed,
+      // The container's addresses, ports and files, mapped to this machine.
+      AWS_ENDPOINT_URL: moto.endpoint,
+      DATABASE_URL: database.adminUrl,
+      KEYLESS_BIND_HOST: '127.0.0.1',
+      KEYLESS_STS_PORT: String(stsPort),
+      KEYLESS_ECS_CREDENTIALS_PORT: String(ecsPort),
+      KEYLESS_COMPOSE_TASKS_DIR: local(composed.KEYLESS_COMPOSE_TASKS_DIR ?? ''),
+      KEYLESS_TOKEN_DIR: local(composed.KEYLESS_TOKEN_DIR ?? ''),
+      KEYLESS_PLATFORM_FILE: local(composed.KEYLESS_PLATFORM_FILE ?? ''),
+    });
+    const system = await startSystem(config, { destination });
+    stoppers.push(system.stop);
+
+    const hosts = new Map([
+      [new URL(composed.AWS_ENDPOINT_URL ?? '').host, new URL(moto.endpoint).host],
+      [`identity:${composed.KEYLESS_STS_PORT}`, `127.0.0.1:${stsPort}`],
+      [
+        new URL(`http://${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_ECS_CREDENTIALS_PORT}`).host,
+        `127.0.0.1:${ecsPort}`,
+      ],
+    ]);
+    return {
+      system,
+      lines,
+      stop,
+      loopbackUrl(url) {
+        const parsed = new URL(url);
+        const host = hosts.get(parsed.host);
+        if (!host) throw new Error(`no process stands in for ${parsed.host} (from ${url})`);
+        parsed.host = host;
+        return parsed.href;
+      },
+      hostPath(service, containerPath) {
+        const mount = service.volumes?.find((volume) => containerPath.startsWith(`${volume.target}/`));
+        const shared = identity.volumes?.find((volume) => volume.source === mount?.source);
+        if (!mount || !shared)
+          throw new Error(`${containerPath} is on no volume the identity container shares`);
+        return local(shared.target + containerPath.slice(mount.target.length));
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The pinned moto from the project virtualenv, with the `aws` service's environment. */
+async function startMoto(
+  environment: Record<string, string>,
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    join(repoRoot, '.local', 'venv', 'bin', 'moto_server'),
+    ['-H', '127.0.0.1', '-p', String(port)],
+    { stdio: 'ignore', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...environment } },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilHealthy(`${endpoint}/moto-api/`, 'moto');
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}

@@ -1,0 +1,107 @@
+// docker compose runs the identity plane in one container and each service in its own. A service's
+// environment is fixed in docker-compose.yml before the plane starts, so its ECS task is registered
+// under a fixed credentials id, and the task's token goes into a file on a volume that only that
+// service's container mounts. The SDK reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE at every
+// refresh, so the new token of a restarted plane is picked up.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { port } from '@keyless/config';
+import { ROLE_NAMES } from '@keyless/iam-model';
+import type { EcsCredentialsEndpoint } from '@keyless/identity-plane';
+import { repoRoot } from '@keyless/local-platform';
+import { z } from 'zod';
+
+const composeTaskList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[\w-]{1,64}=[\w-]+$/, 'expected <credentials id>=<role>, comma-separated, e.g. api-1=api')
+          .transform((item) => {
+            const [credentialsId = '', role = ''] = item.split('=');
+            return { credentialsId, role };
+          })
+          .pipe(z.object({ credentialsId: z.string(), role: z.enum(ROLE_NAMES) })),
+      )
+      .min(1)
+      .refine((tasks) => new Set(tasks.map((task) => task.credentialsId)).size === tasks.length, {
+        message: 'a credentials id is listed twice',
+      }),
+  );
+
+export type ComposeTask = z.output<typeof composeTaskList>[number];
+
+/** The settings `npm start` leaves at their defaults and docker-compose.yml sets. */
+export const composeEnv = z.object({
+  /** Where the STS front and the ECS credentials endpoint listen; 0.0.0.0 in a container. */
+  KEYLESS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The host other containers reach them at, written into the URLs handed out (169.254.170.2). */
+  KEYLESS_ADVERTISED_HOST: z.string().min(1).optional(),
+  /** Fixed ports instead of free ones, so that a compose file can name them. */
+  KEYLESS_STS_PORT: port.optional(),
+  KEYLESS_ECS_CREDENTIALS_PORT: port.optional(),
+  /** ECS tasks to register under fixed credentials ids: `<id>=<role>,…`, e.g. `api-1=api`. */
+  KEYLESS_COMPOSE_TASKS: composeTaskList.optional(),
+  /** Where each of those tasks' token is written: `<dir>/<credentials id>/token`. */
+  KEYLESS_COMPOSE_TASKS_DIR: z
+    .string()
+    .min(1)
+    .default(join(repoRoot, '.local', 'compose-tasks')),
+});
+
+/** `url` with its host replaced by the advertised one, when there is one. */
+export function advertisedUrl(url: string, host: string | undefined): string {
+  if (!host) return url;
+  const advertised = new URL(url);
+  advertised.hostname = host;
+  return advertised.origin;
+}
+
+/**
+ * Registers each task with its role (a role that does not trust ecs-tasks fails here, as ECS fails
+ * to start the task) and writes its token; returns what stops them again.
+ */
+export async function registerComposeTasks(
+  ecs: EcsCredentialsEndpoint,
+  tasks: readonly ComposeTask[],
+  { directory, roles }: { directory: string; roles: Readonly<Record<string, string>> },
+): Promise<() => Promise<void>> {
+  const registered: { deregister(): void; tokenFile: string }[] = [];
+  const stop = async () => {
+    for (const task of registered) {
+      task.deregister();
+      await rm(task.tokenFile, { force: true });
+    }
+  };
+  try {
+    for (const { credentialsId, role } of tasks) {
+      const roleArn = roles[role];
+      if (!roleArn) throw new Error(`compose task ${credentialsId}: no role ${role} was bootstrapped`);
+      const task = await ecs.registerTask({ roleArn, family: role, credentialsId });
+      const tokenFile = join(directory, credentialsId, 'token');
+      registered.push({ deregister: task.deregister, tokenFile });
+      await writeAtomically(tokenFile, task.environment.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
+}
+
+/** Renamed into place, so a reader sees the old token or the new one, never part of one. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(dirname(path), { recursive: true });
+  try {
+    await writeFile(temporary, content, { mode: 0o600 });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { Writable } from 'node:stream';
+import type { OutputLine } from './service-process.ts';
+
+const width = 16;
+
+/** Pulls the human part out of a pino JSON line: level, message and the fields a reader asks for. */
+function readable(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { level, msg, time: _time, service: _service, trace_id: traceId, ...rest } = entry;
+  const detail = ['decision', 'role', 'reason', 'status', 'route', 'outcome', 'error']
+    .filter((key) => rest[key] !== undefined)
+    .map((key) => `${key}=${typeof rest[key] === 'string' ? rest[key] : JSON.stringify(rest[key])}`);
+  const trace = typeof traceId === 'string' ? ` trace=${traceId.slice(0, 8)}` : '';
+  return `${String(level ?? '').padEnd(5)} ${String(msg ?? '')}${detail.length ? ` ${detail.join(' ')}` : ''}${trace}`;
+}
+
+/** Prints each service's lines behind its name; raw JSON (one object per line) with `json`. */
+export function logOutput(json: boolean, write: (text: string) => void): OutputLine {
+  return (service, line) => {
+    if (json) write(`${line.startsWith('{') ? line : JSON.stringify({ service, msg: line })}\n`);
+    else write(`${service.padEnd(width)}| ${readable(line)}\n`);
+  };
+}
+
+/** A stream for in-process loggers (the identity plane) that feeds the same output. */
+export function outputStream(service: string, output: OutputLine): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) output(service, line);
+      done();
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { repoRoot } from '@keyless/local-platform';
+import { startServiceProcess, type OutputLine } from './service-process.ts';
+import type { SystemDescription } from './start-system.ts';
+
+/**
+ * What every local service gets besides its credentials: the region, the emulator, the STS front
+ * (so web-identity federation is checked), and where its spans go. Service code cannot tell this
+ * from AWS, where the same variables are simply absent or point at AWS.
+ */
+export function serviceEnvironment(d: SystemDescription, service: string): Record<string, string> {
+  return {
+    AWS_REGION: d.region,
+    AWS_ENDPOINT_URL: d.endpoints.aws,
+    AWS_ENDPOINT_URL_STS: d.identity.stsEndpoint,
+    DEPLOY_ENV: 'local',
+    LOG_LEVEL: 'info',
+    OTEL_SERVICE_NAME: service,
+    ...(d.tracesFile && { KEYLESS_TRACES_FILE: d.tracesFile }),
+  };
+}
+
+/**
+ * One run of the usage-reporter, as its Kubernetes Job would be: only the pod's IRSA variables
+ * (role ARN + projected token file) for credentials. Resolves to the exit code.
+ */
+export async function runUsageReporter(
+  d: SystemDescription,
+  output: OutputLine,
+  tokenFile: string,
+): Promise<number> {
+  const reporter = await startServiceProcess(
+    {
+      name: 'usage-reporter',
+      args: ['--import', '@keyless/telemetry/register', 'src/main.ts'],
+      cwd: join(repoRoot, 'apps/usage-reporter'),
+      env: {
+        ...serviceEnvironment(d, 'usage-reporter'),
+        AWS_ROLE_ARN: d.identity.irsa.AWS_ROLE_ARN,
+        AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+        FILES_BUCKET: d.resources.names.bucket,
+        READER_SECRET_ID: d.resources.names.readerSecret,
+        DB_SSL_MODE: 'disable',
+      },
+    },
+    output,
+  );
+  return new Promise((resolveExit) => {
+    if (reporter.child.exitCode !== null) resolveExit(reporter.child.exitCode);
+    else reporter.child.once('exit', (code) => resolveExit(code ?? 1));
+  });
+}
