@@ -20,6 +20,8 @@ const nx = spawnSync(
     'typecheck',
     'test',
     '--outputStyle=stream',
+    // CI must prove the code as committed: Nx keeps a machine-wide cache (~/.nx), never replay it there.
+    ...(process.env.CI ? ['--skip-nx-cache'] : []),
     ...process.argv.slice(2),
   ],
   {
