@@ -1,6 +1,6 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { adminClients } from '@keyless/emulator-admin';
+import { ensureUploadsTable } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ObservedObject } from './decide-record.ts';
@@ -19,20 +19,8 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   table = platform.uniqueName('uploads');
   const { dynamodb } = adminClients({ endpoint: platform.awsEndpoint, region: platform.region });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'ownerSub', AttributeType: 'S' },
-        { AttributeName: 'uploadId', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'ownerSub', KeyType: 'HASH' },
-        { AttributeName: 'uploadId', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  // The table exactly as the bootstrap creates it, so the conditions run against the real key schema.
+  await ensureUploadsTable(dynamodb, table);
   documents = DynamoDBDocumentClient.from(dynamodb);
   uploads = createUploadsTable(documents, table);
 });

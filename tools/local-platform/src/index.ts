@@ -17,3 +17,4 @@ export {
 export { repoRoot } from './paths.ts';
 export { stopChild } from './stop-child.ts';
 export { waitUntilHealthy } from './wait-until-healthy.ts';
+export { ensureUploadsTable } from './bootstrap/storage.ts';
