@@ -1,3 +1,3 @@
+export { censorSecrets, MAX_DEPTH, REDACTED, secretKeys } from './censor-secrets.ts';
 export { createLogger, type LoggerOptions } from './create-logger.ts';
-export { REDACTED, redactPaths } from './redact-paths.ts';
 export type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED, redactPaths } from '../src/index.ts';
+import { censorSecrets, createLogger, MAX_DEPTH, REDACTED, secretKeys } from '../src/index.ts';
 import { captureOutput } from './capture.ts';
 
 function newLogger() {
@@ -62,32 +62,77 @@ describe('redaction', () => {
     expect(output.lines()[2]?.response).toEqual({ SecretString: REDACTED, Name: 'ledger/writer' });
   });
 
-  it('censors in child logger bindings too', () => {
+  it('censors in child and grandchild logger bindings too', () => {
     const { output, logger } = newLogger();
-    logger.child({ session: { accessToken: bearerToken } }).info('child');
+    const child = logger.child({ session: { accessToken: bearerToken } });
+    child.info('child');
+    child.child({ db: { password: 'in-a-grandchild' } }).info('grandchild');
     expect(output.raw()).not.toContain(bearerToken);
+    expect(output.raw()).not.toContain('in-a-grandchild');
     expect(output.lines()[0]?.session).toEqual({ accessToken: REDACTED });
+    expect(output.lines()[1]?.db).toEqual({ password: REDACTED });
   });
 
-  it('censors every exported path', () => {
+  it('censors every secret key in any letter case, at the top level and nested', () => {
     const { output, logger } = newLogger();
-    redactPaths.forEach((path, index) => {
-      // headers["x-amz-security-token"] → ['headers', 'x-amz-security-token']; a wildcard becomes any key.
-      const segments = (path.match(/[^.[\]"]+/g) ?? []).map((segment) => (segment === '*' ? 'any' : segment));
-      const object = segments.reduceRight<unknown>(
-        (inner, key) => ({ [key]: inner }),
-        `secret-value-${index}-end`,
-      );
-      logger.info(object as object, path);
+    secretKeys.forEach((key, index) => {
+      const variants = [key, key.toUpperCase(), key[0]?.toUpperCase() + key.slice(1)];
+      variants.forEach((variant, v) => {
+        logger.info({ [variant]: `top-${index}-${v}-end` }, key);
+        logger.info({ a: [{ b: { c: { d: { e: { [variant]: `deep-${index}-${v}-end` } } } } }] }, key);
+      });
     });
 
-    expect(output.lines()).toHaveLength(redactPaths.length);
-    for (const index of redactPaths.keys()) expect(output.raw()).not.toContain(`secret-value-${index}-end`);
+    expect(output.lines()).toHaveLength(secretKeys.length * 6);
+    expect(output.raw()).not.toMatch(/(top|deep)-\d+-\d-end/);
   });
 
-  it('does not reach keys more than three levels deep (a documented limit)', () => {
+  it('censors secrets on errors nested anywhere, and their causes', () => {
     const { output, logger } = newLogger();
-    logger.info({ a: { b: { c: { d: { password: 'four-levels-down' } } } } }, 'too deep');
-    expect(output.raw()).toContain('four-levels-down');
+    const cause = Object.assign(new Error('token rejected'), { token: 'on-the-cause' });
+    const error = Object.assign(new Error('sign-in failed', { cause }), { password: 'on-the-error' });
+    logger.error({ context: { attempts: [error] } }, 'nested error');
+    logger.error(error);
+
+    expect(output.raw()).not.toMatch(/on-the-(cause|error)/);
+    const [nested, direct] = output.lines();
+    expect(nested?.context).toEqual({
+      attempts: [
+        expect.objectContaining({ type: 'Error', message: expect.stringContaining('sign-in failed') }),
+      ],
+    });
+    expect(direct?.err).toEqual(expect.objectContaining({ type: 'Error', password: REDACTED }));
+  });
+
+  it('replaces objects nested deeper than MAX_DEPTH whole, so cycles end too', () => {
+    const { output, logger } = newLogger();
+    const deep = Array.from({ length: MAX_DEPTH + 2 }).reduce<object>((inner) => ({ next: inner }), {
+      note: 'too-deep-to-walk',
+    });
+    const cyclic: Record<string, unknown> = { name: 'cycle' };
+    cyclic.self = cyclic;
+    logger.info({ deep }, 'deep');
+    logger.info({ cyclic }, 'cycle');
+
+    expect(output.raw()).not.toContain('too-deep-to-walk');
+    expect(output.lines()[1]?.cyclic).toMatchObject({ name: 'cycle', self: { name: 'cycle' } });
+  });
+
+  it('leaves the logged object unchanged, and non-secret values as they were', () => {
+    const { output, logger } = newLogger();
+    const fields = { user: { name: 'alice', password: 'pw-1' }, at: new Date(0), count: 3 };
+    logger.info(fields, 'copy on write');
+
+    expect(fields.user.password).toBe('pw-1');
+    expect(output.lines()[0]).toMatchObject({
+      user: { name: 'alice', password: REDACTED },
+      at: '1970-01-01T00:00:00.000Z',
+      count: 3,
+    });
+  });
+
+  it('returns an object without secrets as it is (no copy on the hot path)', () => {
+    const line = { requestId: 'r-1', method: 'GET', route: 'GET /v1/me', status: 200, sub: 'alice' };
+    expect(censorSecrets(line)).toBe(line);
   });
 });
