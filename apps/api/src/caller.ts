@@ -1,22 +1,22 @@
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 
-/** Who is calling, from a verified Cognito access token. */
+/** Who is calling, from a verified Cognito access token. Frozen: one caller may serve many requests. */
 export interface Caller {
-  sub: string;
-  username: string;
-  groups: string[];
-  clientId: string;
-  scope: string;
-  expiresAt: number;
+  readonly sub: string;
+  readonly username: string;
+  readonly groups: readonly string[];
+  readonly clientId: string;
+  readonly scope: string;
+  readonly expiresAt: number;
 }
 
 export function callerFrom(payload: CognitoAccessTokenPayload): Caller {
-  return {
+  return Object.freeze({
     sub: payload.sub,
     username: payload.username,
-    groups: payload['cognito:groups'] ?? [],
+    groups: Object.freeze([...(payload['cognito:groups'] ?? [])]),
     clientId: payload.client_id,
     scope: payload.scope ?? '',
     expiresAt: payload.exp,
-  };
+  });
 }

@@ -27,6 +27,7 @@ test('defaults', () => {
     UPLOAD_URL_EXPIRES_SECONDS: 300,
     DRAIN_DELAY_SECONDS: 10,
     STOP_TIMEOUT_SECONDS: 30,
+    ACCESS_TOKEN_CACHE_SECONDS: 60,
     ALLOWED_CONTENT_TYPES: expect.arrayContaining(['application/pdf', 'text/plain']),
   });
 });
@@ -35,6 +36,7 @@ test.each([
   [{ COGNITO_USER_POOL_ID: 'keyless' }, 'COGNITO_USER_POOL_ID'],
   [{ COGNITO_JWKS_URI: 'file:///etc/passwd' }, 'COGNITO_JWKS_URI'],
   [{ UPLOAD_URL_EXPIRES_SECONDS: '86400' }, 'UPLOAD_URL_EXPIRES_SECONDS'],
+  [{ ACCESS_TOKEN_CACHE_SECONDS: '3600' }, 'ACCESS_TOKEN_CACHE_SECONDS'],
   [{ ALLOWED_CONTENT_TYPES: 'text/plain,*/*' }, 'ALLOWED_CONTENT_TYPES.1'],
   [{ DRAIN_DELAY_SECONDS: '30', STOP_TIMEOUT_SECONDS: '30' }, 'DRAIN_DELAY_SECONDS'],
 ])('refuses %j', (env, variable) => {

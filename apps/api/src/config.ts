@@ -25,6 +25,7 @@ export const apiConfigSchema = z
     COGNITO_USER_POOL_ID: userPoolId,
     COGNITO_CLIENT_ID: z.string().regex(/^[0-9a-z]{1,128}$/i, 'expected a Cognito app client id'),
     COGNITO_JWKS_URI: httpUrl.optional(),
+    ACCESS_TOKEN_CACHE_SECONDS: seconds(300).default(60),
     UPLOADS_TABLE: z.string().min(3).default('uploads'),
     FILES_BUCKET: z.string().min(3).default('keyless-files'),
     UPLOAD_URL_EXPIRES_SECONDS: seconds(3600).pipe(z.number().min(1)).default(300),

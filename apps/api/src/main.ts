@@ -14,6 +14,7 @@ import { createRateLimiter } from './per-user-rate-limit.ts';
 import { createReadiness } from './readiness.ts';
 import { createRequestMetrics } from './request-metrics.ts';
 import { drain } from './shutdown.ts';
+import { cacheVerifiedTokens } from './verified-token-cache.ts';
 import { createUploadsTable } from './uploads-table.ts';
 import { createAccessTokenVerifier } from './verify-access-token.ts';
 
@@ -30,12 +31,16 @@ const metrics = createRequestMetrics(
 );
 const uploads = createUploadsTable(createDynamoDbDocumentClient(aws), config.UPLOADS_TABLE);
 const readiness = createReadiness({ probeTable: () => uploads.probe() });
-const verifier = createAccessTokenVerifier({
-  userPoolId: config.COGNITO_USER_POOL_ID,
-  clientId: config.COGNITO_CLIENT_ID,
-  jwksUri: config.COGNITO_JWKS_URI,
-  onJwksFetched: ({ keys }) => logger.info({ jwksUri: config.COGNITO_JWKS_URI, keys }, 'JWKS fetched'),
-});
+const verifier = cacheVerifiedTokens(
+  createAccessTokenVerifier({
+    userPoolId: config.COGNITO_USER_POOL_ID,
+    clientId: config.COGNITO_CLIENT_ID,
+    jwksUri: config.COGNITO_JWKS_URI,
+    onJwksFetched: ({ keys }) => logger.info({ jwksUri: config.COGNITO_JWKS_URI, keys }, 'JWKS fetched'),
+  }),
+  // Cognito access tokens are ~1 KB: at most ~10 MB of tokens in memory.
+  { maxAgeSeconds: config.ACCESS_TOKEN_CACHE_SECONDS, maxEntries: 10_000 },
+);
 
 const app = createApp({
   logger,
