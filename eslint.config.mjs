@@ -13,6 +13,14 @@ export default tseslint.config(
       'no-console': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          message:
+            "Use `import * as z from 'zod'`: esbuild cannot tree-shake the named `z`, and a Lambda bundle would carry every Zod locale (colinhacks/zod#6597).",
+        },
+      ],
     },
   },
   {

@@ -1,8 +1,10 @@
 // `npm run bench:api`: GET /v1/me with a valid Cognito access token, measured side by side in one
 // run, same connections, same JSON body:
 //   bareExpress                 a bare Express handler returning that JSON;
-//   api                         the api as deployed: JWT verification, helmet, access log, EMF
-//                               metrics, OpenTelemetry spans exported over OTLP;
+//   api                         the api as deployed: JWT verification (verified tokens cached,
+//                               the default), helmet, access log, EMF metrics, OpenTelemetry spans
+//                               exported over OTLP;
+//   apiTokenCacheOff            the same with ACCESS_TOKEN_CACHE_SECONDS=0 (RS256 check every request);
 //   apiOtelDisabled             the same with OTEL_SDK_DISABLED=true;
 //   apiOtelDisabledNoAccessLog  ... and LOG_LEVEL=warn (no access-log line);
 //   apiThroughAlb               the api behind the local ALB.
@@ -148,6 +150,7 @@ try {
   const targets = {
     bareExpress: await startBare('bare', body),
     api,
+    apiTokenCacheOff: await startApi('api-token-cache-off', { ACCESS_TOKEN_CACHE_SECONDS: '0' }),
     apiOtelDisabled: await startApi('api-otel-disabled', { OTEL_SDK_DISABLED: 'true' }),
     apiOtelDisabledNoAccessLog: await startApi('api-lean', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }),
     apiThroughAlb: await startAlb(api),
@@ -192,6 +195,7 @@ try {
     results,
     ratios: {
       apiVsBareExpress: ratio(reqPerSec('api'), reqPerSec('bareExpress')),
+      apiTokenCacheOffVsBareExpress: ratio(reqPerSec('apiTokenCacheOff'), reqPerSec('bareExpress')),
       apiOtelDisabledVsBareExpress: ratio(reqPerSec('apiOtelDisabled'), reqPerSec('bareExpress')),
       apiOtelDisabledNoAccessLogVsBareExpress: ratio(
         reqPerSec('apiOtelDisabledNoAccessLog'),

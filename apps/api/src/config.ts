@@ -1,5 +1,5 @@
 import { awsEnv, durationSeconds, httpUrl, port, positiveInt, serviceEnv } from '@keyless/config';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const seconds = (max: number) =>
   z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Letters, digits and marks in any script, and a few punctuation marks: no path separators, no
 // control or format characters (NUL, CR, LF, bidi overrides), so a name is safe in an S3 key, a

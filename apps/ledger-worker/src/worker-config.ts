@@ -1,6 +1,6 @@
 import { awsEnv, durationSeconds, httpUrl, port, positiveInt, serviceEnv } from '@keyless/config';
 import { databaseTlsEnv } from '@keyless/db';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const seconds = (min: number, max: number) =>
   z

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { zodNamespaceImport } from './zod-namespace-import.ts';
+import { builtinsThroughRequire } from './builtins-through-require.ts';
 
 export const projectDir = resolve(import.meta.dirname, '..');
 export const bundleDir = resolve(projectDir, 'dist');
@@ -34,7 +34,7 @@ export function bundleOptions(entry: string, outfile: string): BuildOptions {
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
-    plugins: [zodNamespaceImport],
+    plugins: [builtinsThroughRequire],
     logLevel: 'warning',
   };
 }

@@ -1,6 +1,6 @@
 import { awsEnv, durationSeconds, positiveInt, serviceEnv } from '@keyless/config';
 import { databaseTlsEnv } from '@keyless/db';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Everything the reporter reads from its environment, parsed once at start-up. */
 export const reporterConfigSchema = z.object({

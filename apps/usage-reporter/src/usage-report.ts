@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UsageSnapshot } from './read-usage.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 function intFromString(min: number, max: number, problem: string) {
   return z

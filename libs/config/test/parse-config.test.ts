@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, awsEnv, parseConfig, port, serviceEnv } from '../src/index.ts';
 
 const appSchema = z.object({ ...awsEnv.shape, ...serviceEnv.shape, PORT: port.default(8080) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { uploadProcessedV1 } from './upload-processed.ts';
 
 /** Every message the `ledger-events` queue carries; new types or versions join this union. */

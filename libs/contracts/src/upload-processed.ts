@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // PostgreSQL text cannot hold NUL, and S3 keys or content types never contain one: refusing it at the
 // contract turns what would be a database error on every delivery into one clear validation reason.

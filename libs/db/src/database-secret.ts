@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The JSON that RDS-managed secrets (and the rotation templates) use; the local bootstrap writes the

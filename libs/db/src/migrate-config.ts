@@ -1,5 +1,5 @@
 import { awsEnv } from '@keyless/config';
-import { z } from 'zod';
+import * as z from 'zod';
 import { databaseTlsEnv } from './tls-options.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How to reach PostgreSQL over TLS. `verify-full` (the default) checks the certificate chain and the
