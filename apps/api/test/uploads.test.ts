@@ -168,6 +168,7 @@ describe('POST /v1/uploads and the presigned PUT', () => {
     expect(String(server?.attributes['http.request.header.x-amzn-trace-id'])).toContain(
       `Root=${albTraceRoot}`,
     );
+    expect(server).toMatchObject({ name: 'POST /v1/uploads', attributes: { 'http.route': '/v1/uploads' } });
   });
 });
 

@@ -2,7 +2,7 @@
 // or `-c keyless:<key>=<value>`), is validated here once, and is passed to the stacks as a typed
 // object. Synth never looks anything up in an AWS account, so it runs offline.
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Context keys are namespaced so they cannot collide with CDK's own (feature flags, lookups). */
 export const CONTEXT_PREFIX = 'keyless:';

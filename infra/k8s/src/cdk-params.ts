@@ -1,6 +1,6 @@
 // The account-specific values of the manifests come from the CDK app's stack outputs, never from
 // hand edits: `cdk deploy --outputs-file <file>` writes {"<stack>": {"<output>": "<value>"}}.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where each value comes from: stack name and CfnOutput logical ID in infra/cdk. */
 export const CDK_OUTPUTS = {

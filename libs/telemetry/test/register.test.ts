@@ -104,6 +104,8 @@ describe('node --import @keyless/telemetry/register', () => {
     const client = only((span) => span.kind === 'CLIENT' && span.name === 'GET');
     const server = only((span) => span.kind === 'SERVER');
     expect(server).toMatchObject({ traceId: client.traceId, parentSpanId: client.spanId });
+    // Named after the route template the router matched, not the raw path.
+    expect(server).toMatchObject({ name: 'GET /hello/:name', attributes: { 'http.route': '/hello/:name' } });
     expect(app.receivedTraceparent).toBe(`00-${client.traceId}-${client.spanId}-01`);
 
     // The S3 call: a single span (no HTTP child), under the app's own span, with RPC attributes.

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { awsEnv, httpUrl, serviceEnv } from '@keyless/config';
 import type { FunctionDefinition } from '@keyless/local-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const FUNCTION_NAME = 'upload-processor';
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -12,7 +12,7 @@ import { readTelemetryConfig } from '@keyless/telemetry';
 import { uploadProcessorEnv } from '@keyless/upload-processor';
 import { reporterConfigSchema } from '@keyless/usage-reporter';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   loadComposeProject,
   uploadProcessorFunction,

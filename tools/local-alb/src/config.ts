@@ -1,5 +1,5 @@
 import { booleanFromString, durationSeconds, logLevel, port, positiveInt } from '@keyless/config';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const targetList = z
   .string()

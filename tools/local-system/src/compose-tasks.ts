@@ -10,7 +10,7 @@ import { port } from '@keyless/config';
 import { ROLE_NAMES } from '@keyless/iam-model';
 import type { EcsCredentialsEndpoint } from '@keyless/identity-plane';
 import { repoRoot } from '@keyless/local-platform';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const composeTaskList = z
   .string()

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubClaims, mintGithubToken, type TokenMinter } from '@keyless/identity-plane';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const runQuery = z.object({
   audience: z.string().min(1).default('sts.amazonaws.com'),

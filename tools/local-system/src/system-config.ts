@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { repoRoot } from '@keyless/local-platform';
 import { durationSeconds } from '@keyless/config';
-import { z } from 'zod';
+import * as z from 'zod';
 import { composeEnv } from './compose-tasks.ts';
 
 export const localStateDir = join(repoRoot, '.local');
