@@ -1,6 +1,6 @@
 // `npm run bench:lambda`: what the upload-processor Lambda costs next to the least a handler can
 // be, both bundled with the same esbuild options, measured side by side in one run:
-//   1. bundle size (target ≤ 400 KB minified);
+//   1. bundle size, shipped and loaded at cold start (target ≤ 400 KB minified);
 //   2. cold init of a fresh process, N times each, alternating: process start → handler ready
 //      (what Lambda reports as Init Duration, minus its own bootstrap) and the import alone
 //      (target: within 2× the minimal handler's);
@@ -14,7 +14,7 @@
 // BENCH_COLD_RUNS (default 15), BENCH_WARM_INVOCATIONS (1000), BENCH_OBJECTS (30).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -26,7 +26,11 @@ import { startSystem, systemEnv } from '@keyless/local-system';
 import { build } from 'esbuild';
 import { bundleOptions } from '../../apps/upload-processor/build/bundle-options.ts';
 import { BUDGET_BYTES } from '../../apps/upload-processor/build/budget.ts';
-import { largestPackages } from '../../apps/upload-processor/build/bundle-report.ts';
+import {
+  largestPackages,
+  loadedAtInitBytes,
+  shippedBytes,
+} from '../../apps/upload-processor/build/bundle-report.ts';
 
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const warmInvocations = Number(process.env.BENCH_WARM_INVOCATIONS ?? 1000);
@@ -71,15 +75,16 @@ const bundleFile = (variant: Variant) => join(outDir, variant, 'index.mjs');
 
 async function bundleAll() {
   rmSync(outDir, { recursive: true, force: true });
-  const sizes = {} as Record<Variant, number>;
+  const sizes = {} as Record<Variant, { shipped: number; loadedAtInit: number }>;
   let packages: { name: string; bytes: number }[] = [];
   for (const [variant, { entry, external }] of Object.entries(variants) as [
     Variant,
     (typeof variants)[Variant],
   ][]) {
-    const { metafile } = await build({ ...bundleOptions(entry, bundleFile(variant)), external });
-    sizes[variant] = statSync(bundleFile(variant)).size;
-    if (variant === 'uploadProcessor' && metafile) packages = largestPackages(metafile, 8);
+    const { metafile } = await build({ ...bundleOptions(entry, join(outDir, variant)), external });
+    if (!metafile) throw new Error('esbuild returned no metafile');
+    sizes[variant] = { shipped: shippedBytes(metafile), loadedAtInit: loadedAtInitBytes(metafile) };
+    if (variant === 'uploadProcessor') packages = largestPackages(metafile, 8);
   }
   return { sizes, packages };
 }
@@ -283,11 +288,13 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim(), node: process.version },
   bundle: {
-    uploadProcessorBytes: sizes.uploadProcessor,
-    minimalBytes: sizes.minimal,
-    sdkFromRuntimeBytes: sizes.sdkFromRuntime,
+    // Shipped: every .mjs deployed; loadedAtInit: what a cold start loads (no lazy chunk).
+    uploadProcessorBytes: sizes.uploadProcessor.shipped,
+    uploadProcessorLoadedAtInitBytes: sizes.uploadProcessor.loadedAtInit,
+    minimalBytes: sizes.minimal.shipped,
+    sdkFromRuntimeBytes: sizes.sdkFromRuntime.shipped,
     budgetBytes: BUDGET_BYTES,
-    target: { bytesAtMost: 400 * 1024, met: sizes.uploadProcessor <= 400 * 1024 },
+    target: { bytesAtMost: 400 * 1024, met: sizes.uploadProcessor.shipped <= 400 * 1024 },
     largestPackages: packages,
   },
   coldInit: {

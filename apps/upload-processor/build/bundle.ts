@@ -1,10 +1,10 @@
-// `nx run upload-processor:bundle`: the Lambda bundle in dist/ (index.mjs, its source map, and
+// `nx run upload-processor:bundle`: the Lambda bundle in dist/ (index.mjs, chunks/, source maps, and
 // meta.json for the size check's breakdown).
 import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { bundleDir, bundleFile, bundleOptions, projectDir } from './bundle-options.ts';
+import { bundleDir, bundleOptions, metafileName, projectDir } from './bundle-options.ts';
 
 rmSync(bundleDir, { recursive: true, force: true });
-const { metafile } = await build(bundleOptions(resolve(projectDir, 'src/handler.ts'), bundleFile));
-writeFileSync(resolve(bundleDir, 'meta.json'), JSON.stringify(metafile));
+const { metafile } = await build(bundleOptions(resolve(projectDir, 'src/handler.ts'), bundleDir));
+writeFileSync(resolve(bundleDir, metafileName), JSON.stringify(metafile));

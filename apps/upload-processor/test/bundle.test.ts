@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { expect, test } from 'vitest';
+import { loadedAtInitBytes, shippedBytes } from '../build/bundle-report.ts';
 
 // Written by the `bundle` target, which `test` depends on.
 const metafile = JSON.parse(readFileSync(join(import.meta.dirname, '../dist/meta.json'), 'utf8')) as Metafile;
-const [bundle] = Object.values(metafile.outputs).filter((output) => output.entryPoint !== undefined);
 
 test('loads Node built-ins with require(), not import (no ES module facades at cold start)', () => {
-  const external = bundle?.imports.filter((entry) => entry.external) ?? [];
+  const external = Object.entries(metafile.outputs)
+    .filter(([path]) => path.endsWith('.mjs'))
+    .flatMap(([, output]) => output.imports.filter((entry) => entry.external));
   // (The banner's own `import { createRequire }` is added as text, outside the metafile.)
   expect(external.filter((entry) => entry.kind === 'import-statement').map((entry) => entry.path)).toEqual(
     [],
@@ -16,4 +18,35 @@ test('loads Node built-ins with require(), not import (no ES module facades at c
   expect(external.filter((entry) => entry.kind === 'require-call').map((entry) => entry.path)).toEqual(
     expect.arrayContaining(['node:http', 'node:https', 'node:crypto', 'node:stream']),
   );
+});
+
+test('keeps the credential providers Lambda never reaches out of what a cold start loads', () => {
+  const loadedAtInit = new Set<string>();
+  const visit = (path: string) => {
+    const output = metafile.outputs[path];
+    if (!output || loadedAtInit.has(path)) return;
+    loadedAtInit.add(path);
+    for (const entry of output.imports)
+      if (entry.kind === 'import-statement' && !entry.external) visit(entry.path);
+  };
+  visit(Object.keys(metafile.outputs).find((path) => path.endsWith('dist/index.mjs')) ?? '');
+  const packagesAtInit = new Set(
+    [...loadedAtInit].flatMap((path) =>
+      Object.keys(metafile.outputs[path]?.inputs ?? {}).map(
+        (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '',
+      ),
+    ),
+  );
+  // The first link of the default chain, the one Lambda's environment answers, is loaded...
+  expect(packagesAtInit).toContain('@aws-sdk/credential-provider-node');
+  // ...the links after it are chunks, loaded only if the chain ever reaches them.
+  for (const lazy of [
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-web-identity',
+    '@aws-sdk/nested-clients',
+  ])
+    expect(packagesAtInit).not.toContain(lazy);
+  expect(loadedAtInitBytes(metafile)).toBeLessThan(shippedBytes(metafile));
 });

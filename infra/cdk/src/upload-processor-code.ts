@@ -8,12 +8,13 @@ export const BUNDLE_ENTRY = 'index.mjs';
 
 /**
  * The upload-processor's code: the bundle `nx run upload-processor:bundle` writes (esbuild, no
- * Docker; only `index.mjs` and its source map are deployed) when it exists; otherwise an S3
+ * Docker; `index.mjs`, its lazily loaded `chunks/` and their source maps — not the build's
+ * metafile) when it exists; otherwise an S3
  * location given as stack parameters at deploy time, so the infrastructure synthesizes without it.
  */
 export function uploadProcessorCode(scope: Construct, bundleDir: string): lambda.Code {
   if (existsSync(join(bundleDir, BUNDLE_ENTRY))) {
-    return lambda.Code.fromAsset(bundleDir, { exclude: ['*', `!${BUNDLE_ENTRY}`, `!${BUNDLE_ENTRY}.map`] });
+    return lambda.Code.fromAsset(bundleDir, { exclude: ['meta.json'] });
   }
   return lambda.Code.fromCfnParameters({
     bucketNameParam: new CfnParameter(scope, 'UploadProcessorCodeBucket', {

@@ -10,10 +10,17 @@ const dir = mkdtempSync(join(tmpdir(), 'keyless-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('uploadProcessorCode', () => {
-  it('deploys only index.mjs and its source map from the bundle directory', () => {
+  it('deploys index.mjs, its lazy chunks and their source maps, not the build metafile', () => {
     const bundle = join(dir, 'dist');
-    mkdirSync(bundle);
-    for (const file of ['index.mjs', 'index.mjs.map', 'meta.json']) writeFileSync(join(bundle, file), '{}');
+    mkdirSync(join(bundle, 'chunks'), { recursive: true });
+    for (const file of [
+      'index.mjs',
+      'index.mjs.map',
+      'meta.json',
+      'chunks/sts-X.mjs',
+      'chunks/sts-X.mjs.map',
+    ])
+      writeFileSync(join(bundle, file), '{}');
     const outdir = join(dir, 'cdk.out');
     const app = new App({ outdir });
     const stack = new Stack(app, 'Test');
@@ -22,7 +29,9 @@ describe('uploadProcessorCode', () => {
     new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code });
     app.synth();
     const [asset] = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
-    expect(readdirSync(join(outdir, String(asset))).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const staged = join(outdir, String(asset));
+    expect(readdirSync(staged).sort()).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
+    expect(readdirSync(join(staged, 'chunks')).sort()).toEqual(['sts-X.mjs', 'sts-X.mjs.map']);
   });
 
   it('asks for the S3 location as stack parameters when there is no bundle', () => {
