@@ -21,7 +21,7 @@ export const workerConfigSchema = z.object({
   /** The RDS-style secret of the `ledger_writer` database user. */
   WRITER_SECRET_ID: z.string().min(1).default('ledger/writer'),
   /** Messages processed at once (and database connections). */
-  CONCURRENCY: positiveInt.pipe(z.number().max(100, 'expected at most 100')).default(10),
+  CONCURRENCY: z._default(z.pipe(positiveInt, z.number().max(100, 'expected at most 100')), 10),
   /** Long-polling wait; SQS allows up to 20. */
   WAIT_TIME_SECONDS: seconds(0, 20).default(20),
   /** How long a received message stays invisible; extended while it is still being worked on. */
@@ -30,13 +30,13 @@ export const workerConfigSchema = z.object({
   RETRY_BASE_DELAY_SECONDS: seconds(0, 43_200).default(2),
   RETRY_MAX_DELAY_SECONDS: seconds(0, 43_200).default(60),
   /** On SIGTERM, how long in-flight messages may take; keep it below the task's stopTimeout. */
-  SHUTDOWN_TIMEOUT_SECONDS: durationSeconds.default(20),
-  SECRET_TTL_SECONDS: durationSeconds.default(300),
+  SHUTDOWN_TIMEOUT_SECONDS: z._default(durationSeconds, 20),
+  SECRET_TTL_SECONDS: z._default(durationSeconds, 300),
   SECRET_FORCED_REFRESH_INTERVAL_SECONDS: seconds(0, 3_600).default(10),
-  DB_CONNECT_TIMEOUT_SECONDS: durationSeconds.default(5),
+  DB_CONNECT_TIMEOUT_SECONDS: z._default(durationSeconds, 5),
   HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
-  HEALTH_PORT: port.default(8080),
-  METRICS_FLUSH_SECONDS: durationSeconds.default(60),
+  HEALTH_PORT: z._default(port, 8080),
+  METRICS_FLUSH_SECONDS: z._default(durationSeconds, 60),
 });
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;

@@ -1,15 +1,17 @@
 import { awsEnv, httpUrl, serviceEnv } from '@keyless/config';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** What the function reads from its environment, parsed once per execution environment (cold start). */
 export const uploadProcessorEnv = z.object({
   ...awsEnv.shape,
   ...serviceEnv.shape,
   /** The `uploads` table the api created the upload's item in. */
-  UPLOADS_TABLE: z.string().min(1),
+  UPLOADS_TABLE: nonEmpty(),
   /** Where `upload.processed` messages go (the `ledger-events` queue). */
   LEDGER_EVENTS_QUEUE_URL: httpUrl,
-  METRICS_NAMESPACE: z.string().min(1).default('keyless'),
+  METRICS_NAMESPACE: z._default(nonEmpty(), 'keyless'),
 });
 
 export type UploadProcessorConfig = z.output<typeof uploadProcessorEnv>;

@@ -1,21 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
 const record = z.object({
-  eventName: z.string().min(1),
+  eventName: nonEmpty(),
   eventTime: z.iso.datetime({ offset: true }),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: nonEmpty() }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.int().min(0),
-      eTag: z.string().min(1),
+      key: nonEmpty(),
+      size: z.int().check(z.minimum(0)),
+      eTag: nonEmpty(),
       // Present only in versioned buckets (some producers send null instead of leaving it out).
-      versionId: z.string().min(1).nullish(),
+      versionId: z.nullish(nonEmpty()),
       // S3 sets it on PUT and DELETE events; emulators often leave it out.
-      sequencer: z
-        .string()
-        .regex(/^[0-9A-Fa-f]{1,64}$/, 'expected up to 64 hexadecimal digits')
-        .optional(),
+      sequencer: z.optional(
+        z.string().check(z.regex(/^[0-9A-Fa-f]{1,64}$/, 'expected up to 64 hexadecimal digits')),
+      ),
     }),
   }),
 });
@@ -26,7 +26,7 @@ const record = z.object({
  */
 export const s3Notification = z.union([
   z.object({ Event: z.literal('s3:TestEvent'), Bucket: z.string() }),
-  z.object({ Records: z.array(record).min(1) }),
+  z.object({ Records: z.array(record).check(z.minLength(1)) }),
 ]);
 
 export type S3EventRecord = z.output<typeof record>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The fields of an `uploads` item this function reads. The api creates the item (PENDING, with
@@ -8,14 +8,14 @@ export const uploadItem = z.object({
   ownerSub: z.string(),
   uploadId: z.string(),
   status: z.string(),
-  objectKey: z.string().optional(),
-  declaredBytes: z.number().optional(),
-  bytes: z.number().optional(),
-  sha256: z.string().optional(),
-  detectedContentType: z.string().optional(),
-  objectETag: z.string().optional(),
-  objectVersionId: z.string().optional(),
-  objectSequencer: z.string().optional(),
+  objectKey: z.optional(z.string()),
+  declaredBytes: z.optional(z.number()),
+  bytes: z.optional(z.number()),
+  sha256: z.optional(z.string()),
+  detectedContentType: z.optional(z.string()),
+  objectETag: z.optional(z.string()),
+  objectVersionId: z.optional(z.string()),
+  objectSequencer: z.optional(z.string()),
 });
 
 export type UploadItem = z.output<typeof uploadItem>;

@@ -17,9 +17,12 @@ export const reporterConfigSchema = z.object({
   /** The RDS-style secret of the read-only `ledger_reader` database user (a name or an ARN). */
   READER_SECRET_ID: z.string().min(1).default('ledger/reader'),
   /** How far back from the snapshot a report's period reaches: the CronJob's interval. */
-  REPORT_PERIOD_HOURS: positiveInt.pipe(z.number().max(8_784, 'expected at most 8784 (a year)')).default(24),
-  DB_CONNECT_TIMEOUT_SECONDS: durationSeconds.default(10),
-  DB_STATEMENT_TIMEOUT_SECONDS: durationSeconds.default(60),
+  REPORT_PERIOD_HOURS: z._default(
+    z.pipe(positiveInt, z.number().max(8_784, 'expected at most 8784 (a year)')),
+    24,
+  ),
+  DB_CONNECT_TIMEOUT_SECONDS: z._default(durationSeconds, 10),
+  DB_STATEMENT_TIMEOUT_SECONDS: z._default(durationSeconds, 60),
 });
 
 export type ReporterConfig = z.output<typeof reporterConfigSchema>;

@@ -1,11 +1,13 @@
-import * as z from 'zod';
+// Written with zod/mini, Zod's tree-shakable form, so that a Lambda bundle using them carries ~20 KiB
+// of Zod instead of ~100 KiB (bench:lambda). They plug into classic Zod schemas too:
+// `z.object({ ...awsEnv.shape, PORT: z._default(port, 8080), URL: z.optional(httpUrl) })`.
+import * as z from 'zod/mini';
 
 function intFromString(min: number, max: number, problem: string) {
-  return z
-    .string()
-    .regex(/^\d+$/, problem)
-    .transform(Number)
-    .pipe(z.number().min(min, problem).max(max, problem));
+  return z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d+$/, problem)), z.transform(Number)),
+    z.number().check(z.minimum(min, problem), z.maximum(max, problem)),
+  );
 }
 
 /** TCP port from a string: "8080" → 8080. */
@@ -35,17 +37,19 @@ export const booleanFromString = z.stringbool({
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** A pino level name, default "info". */
-export const logLevel = z
-  .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
-  .default('info');
+export const logLevel = z._default(
+  z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+  'info',
+);
 export type LogLevel = z.output<typeof logLevel>;
 
 const DEPLOY_ENVS = ['local', 'dev', 'prod'] as const;
 
 /** Where the app runs, default "local". Used as a label (metrics dimension, log field), never for branching. */
-export const deployEnv = z
-  .enum(DEPLOY_ENVS, { error: `expected one of ${DEPLOY_ENVS.join(', ')}` })
-  .default('local');
+export const deployEnv = z._default(
+  z.enum(DEPLOY_ENVS, { error: `expected one of ${DEPLOY_ENVS.join(', ')}` }),
+  'local',
+);
 export type DeployEnv = z.output<typeof deployEnv>;
 
 /**
@@ -53,9 +57,11 @@ export type DeployEnv = z.output<typeof deployEnv>;
  * to fail fast on a missing region and to know whether an endpoint override is active.
  */
 export const awsEnv = z.object({
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS Region code such as eu-west-1'),
-  AWS_ENDPOINT_URL: httpUrl.optional(),
-  AWS_ENDPOINT_URL_S3: httpUrl.optional(),
+  AWS_REGION: z
+    .string()
+    .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS Region code such as eu-west-1')),
+  AWS_ENDPOINT_URL: z.optional(httpUrl),
+  AWS_ENDPOINT_URL_S3: z.optional(httpUrl),
 });
 
 /** Settings every service has. */

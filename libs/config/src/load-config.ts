@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ConfigError, formatIssue } from './config-error.ts';
 import { parseConfig, type Env } from './parse-config.ts';
 
@@ -6,7 +6,7 @@ import { parseConfig, type Env } from './parse-config.ts';
  * parseConfig for app start-up: on invalid configuration, writes one line per problem to stderr
  * and exits with code 1, so a misconfigured task or pod fails fast with the reason in its log.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
+export function loadConfig<S extends z.core.$ZodType>(schema: S, env: Env = process.env): z.output<S> {
   try {
     return parseConfig(schema, env);
   } catch (error) {

@@ -1,7 +1,11 @@
-import type { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 
 export type Env = Record<string, string | undefined>;
+
+// zod/mini comes without messages ("Invalid input" for everything); the English ones are ~3 KiB.
+z.config(en());
 
 // Below this length a value is too likely to occur in an ordinary message ("a", "http") to be worth
 // withholding, and too short to be a credible secret.
@@ -11,9 +15,9 @@ const MIN_WITHHELD_LENGTH = 8;
  * Validates `env` against `schema` and returns the parsed, typed configuration.
  * Throws a ConfigError naming every bad or missing variable and what is wrong, without the values.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
+export function parseConfig<S extends z.core.$ZodType>(schema: S, env: Env = process.env): z.output<S> {
   const input = withoutEmptyValues(env);
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => toConfigIssue(issue, input)));
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { awsEnv, booleanFromString, durationSeconds, httpUrl, port, positiveInt } from '../src/index.ts';
 
-function accepts(schema: z.ZodType, input: string): unknown {
-  const result = schema.safeParse(input);
+function accepts(schema: z.core.$ZodType, input: string): unknown {
+  const result = z.safeParse(schema, input);
   if (!result.success) throw new Error(`rejected ${input}: ${result.error.message}`);
   return result.data;
 }
 
-function rejects(schema: z.ZodType, input: string): boolean {
-  return !schema.safeParse(input).success;
+function rejects(schema: z.core.$ZodType, input: string): boolean {
+  return !z.safeParse(schema, input).success;
 }
 
 describe('env schema pieces', () => {

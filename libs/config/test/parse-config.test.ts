@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ConfigError, awsEnv, parseConfig, port, serviceEnv } from '../src/index.ts';
 
-const appSchema = z.object({ ...awsEnv.shape, ...serviceEnv.shape, PORT: port.default(8080) });
+const appSchema = z.object({ ...awsEnv.shape, ...serviceEnv.shape, PORT: z._default(port, 8080) });
 
 function configErrorFrom(run: () => unknown): ConfigError {
   try {

@@ -1,5 +1,10 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { uploadProcessedV1 } from './upload-processed.ts';
+
+// zod/mini comes without messages ("Invalid input" for everything); a rejected message's reason
+// must name its problem. The English ones are ~3 KiB.
+z.config(en());
 
 /** Every message the `ledger-events` queue carries; new types or versions join this union. */
 export const ledgerEvent = z.discriminatedUnion('type', [uploadProcessedV1]);

@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // PostgreSQL text cannot hold NUL, and S3 keys or content types never contain one: refusing it at the
 // contract turns what would be a database error on every delivery into one clear validation reason.
 const text = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
+  );
 
 /**
  * `upload.processed` version 1: the upload-processor fingerprinted an object under `incoming/`.
@@ -23,8 +23,8 @@ export const uploadProcessedV1 = z.strictObject({
   uploadId: text(128),
   /** S3 object key (at most 1024 bytes in S3; checked here as characters). */
   key: text(1024),
-  bytes: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hexadecimal characters'),
+  bytes: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hexadecimal characters')),
   contentType: text(255),
   occurredAt: z.iso.datetime({ offset: true }),
 });

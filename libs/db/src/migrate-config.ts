@@ -1,5 +1,6 @@
 import { awsEnv } from '@keyless/config';
 import * as z from 'zod';
+import { partial } from 'zod/mini';
 import { databaseTlsEnv } from './tls-options.ts';
 
 /**
@@ -9,7 +10,7 @@ import { databaseTlsEnv } from './tls-options.ts';
  */
 export const migrateEnv = z
   .object({
-    ...awsEnv.partial().shape,
+    ...partial(awsEnv).shape,
     ...databaseTlsEnv.shape,
     DATABASE_URL: z
       .string()

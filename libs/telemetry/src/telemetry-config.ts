@@ -60,8 +60,8 @@ const protocol = z.literal('http/protobuf', { error: 'only http/protobuf is supp
 const schema = z.object({
   OTEL_SERVICE_NAME: z.string({ error: 'is required: the name every span carries, e.g. api' }),
   DEPLOY_ENV: z.string().optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.optional(httpUrl),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.optional(httpUrl),
   OTEL_EXPORTER_OTLP_PROTOCOL: protocol.optional(),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol.optional(),
   OTEL_TRACES_SAMPLER: z

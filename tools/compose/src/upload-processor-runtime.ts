@@ -23,7 +23,7 @@ export const uploadProcessorRuntimeEnv = z.object({
   /** The on-failure destination of the asynchronous invocations. */
   FAILURE_QUEUE_URL: httpUrl,
   /** Where the function's spans go, as an OpenTelemetry Lambda layer would send them; none when unset. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.optional(httpUrl),
   /** Created once the role was assumed and the trigger is in place: the container's health check. */
   READY_FILE: z.string().min(1),
 });

@@ -15,19 +15,19 @@ export const localAlbConfigSchema = z
   .object({
     /** 127.0.0.1 by default; 0.0.0.0 in a container, where other containers must reach it. */
     ALB_HOST: z.string().min(1).default('127.0.0.1'),
-    ALB_PORT: port.default(8080),
+    ALB_PORT: z._default(port, 8080),
     ALB_TARGETS: targetList,
     ALB_HEALTH_CHECK_PATH: z
       .string()
       .regex(/^\/[\x21-\x7e]*$/, 'expected a path such as /readyz')
       .default('/readyz'),
-    ALB_HEALTH_CHECK_INTERVAL_SECONDS: durationSeconds.default(5),
-    ALB_HEALTH_CHECK_TIMEOUT_SECONDS: durationSeconds.default(2),
-    ALB_HEALTHY_THRESHOLD: positiveInt.default(2),
-    ALB_UNHEALTHY_THRESHOLD: positiveInt.default(2),
-    ALB_IDLE_TIMEOUT_SECONDS: durationSeconds.default(60),
-    ALB_DROP_INVALID_HEADER_FIELDS: booleanFromString.default(true),
-    ALB_ACCESS_LOGS: booleanFromString.default(false),
+    ALB_HEALTH_CHECK_INTERVAL_SECONDS: z._default(durationSeconds, 5),
+    ALB_HEALTH_CHECK_TIMEOUT_SECONDS: z._default(durationSeconds, 2),
+    ALB_HEALTHY_THRESHOLD: z._default(positiveInt, 2),
+    ALB_UNHEALTHY_THRESHOLD: z._default(positiveInt, 2),
+    ALB_IDLE_TIMEOUT_SECONDS: z._default(durationSeconds, 60),
+    ALB_DROP_INVALID_HEADER_FIELDS: z._default(booleanFromString, true),
+    ALB_ACCESS_LOGS: z._default(booleanFromString, false),
     LOG_LEVEL: logLevel,
   })
   .refine((config) => config.ALB_HEALTH_CHECK_TIMEOUT_SECONDS < config.ALB_HEALTH_CHECK_INTERVAL_SECONDS, {

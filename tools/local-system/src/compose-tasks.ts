@@ -42,8 +42,8 @@ export const composeEnv = z.object({
   /** The host other containers reach them at, written into the URLs handed out (169.254.170.2). */
   KEYLESS_ADVERTISED_HOST: z.string().min(1).optional(),
   /** Fixed ports instead of free ones, so that a compose file can name them. */
-  KEYLESS_STS_PORT: port.optional(),
-  KEYLESS_ECS_CREDENTIALS_PORT: port.optional(),
+  KEYLESS_STS_PORT: z.optional(port),
+  KEYLESS_ECS_CREDENTIALS_PORT: z.optional(port),
   /** ECS tasks to register under fixed credentials ids: `<id>=<role>,…`, e.g. `api-1=api`. */
   KEYLESS_COMPOSE_TASKS: composeTaskList.optional(),
   /** Where each of those tasks' token is written: `<dir>/<credentials id>/token`. */

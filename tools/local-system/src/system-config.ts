@@ -22,7 +22,7 @@ export const systemEnv = z.object({
   /** Every service appends its spans here, so `npm run demo` can print one trace across all hops. */
   KEYLESS_TRACES_FILE: z.string().min(1).default(join(localStateDir, 'traces.jsonl')),
   /** How often the usage-reporter runs, like its CronJob schedule. */
-  KEYLESS_REPORT_INTERVAL_SECONDS: durationSeconds.default(300),
+  KEYLESS_REPORT_INTERVAL_SECONDS: z._default(durationSeconds, 300),
   /** Where projected service-account token files are written. */
   KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
   /** docker compose only: see compose-tasks.ts. */

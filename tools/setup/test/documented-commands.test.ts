@@ -5,7 +5,8 @@ import { describe, expect, test } from 'vitest';
 const root = join(import.meta.dirname, '../../..');
 const scriptsOf = (dir: string) =>
   Object.keys(
-    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {},
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
+      .scripts ?? {},
   );
 const scripts = scriptsOf(root);
 
@@ -23,7 +24,10 @@ describe('documented commands', () => {
   test('every `npm run <script>` in the docs exists in package.json (or the named workspace)', () => {
     const missing = docs.flatMap(({ file, text }) =>
       [...text.matchAll(/npm run ([\w:-]+)(?: -w (\S+))?/g)]
-        .filter(([, script = '', workspace]) => !(workspace ? scriptsOf(join(root, workspace)) : scripts).includes(script))
+        .filter(
+          ([, script = '', workspace]) =>
+            !(workspace ? scriptsOf(join(root, workspace)) : scripts).includes(script),
+        )
         .map(([command]) => `${file.slice(root.length + 1)}: ${command}`),
     );
     expect(missing).toEqual([]);
