@@ -1,51 +1,16 @@
 // No container engine runs in this test suite, so the image is checked where it can drift: the
 // Dockerfile's security settings, and that it copies exactly the workspace libs the reporter imports.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDockerfile, readManifest, workspaceClosure } from '@keyless/testing/dockerfile';
 import { describe, expect, test } from 'vitest';
 
-const appDir = join(import.meta.dirname, '..');
-const root = join(appDir, '..', '..');
-const dockerfile = readFileSync(join(appDir, 'Dockerfile'), 'utf8');
-const instructions = dockerfile
-  .replace(/\\\n\s*/g, ' ')
-  .split('\n')
-  .filter((line) => line.trim() && !line.trim().startsWith('#'));
-const runtimeStage = instructions.slice(instructions.findLastIndex((line) => line.startsWith('FROM ')));
-
-interface Manifest {
-  name: string;
-  dependencies?: Record<string, string>;
-  scripts?: Record<string, string>;
-}
-const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
-
-/** The @keyless packages the reporter needs at run time, followed through their own dependencies. */
-function workspaceClosure(): string[] {
-  const dirs = new Map<string, string>();
-  for (const group of ['apps', 'libs', 'tools', 'infra']) {
-    for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
-      const dir = `${group}/${entry.name}`;
-      if (entry.isDirectory() && existsSync(join(root, dir, 'package.json')))
-        dirs.set(manifest(dir).name, dir);
-    }
-  }
-  const needed = new Set<string>();
-  const visit = (dir: string) => {
-    for (const name of Object.keys(manifest(dir).dependencies ?? {}).filter((n) =>
-      n.startsWith('@keyless/'),
-    )) {
-      const depDir = dirs.get(name);
-      if (!depDir) throw new Error(`no workspace named ${name}`);
-      if (!needed.has(depDir)) {
-        needed.add(depDir);
-        visit(depDir);
-      }
-    }
-  };
-  visit('apps/usage-reporter');
-  return [...needed].sort();
-}
+const root = join(import.meta.dirname, '..', '..', '..');
+const {
+  text: dockerfile,
+  instructions,
+  runtimeStage,
+  command,
+} = parseDockerfile(join(root, 'apps/usage-reporter/Dockerfile'));
 
 describe('Dockerfile', () => {
   test('every stage starts from Node 24 pinned to an exact version', () => {
@@ -82,8 +47,7 @@ describe('Dockerfile', () => {
   });
 
   test('starts with the same command as `npm start`', () => {
-    const command = JSON.parse(runtimeStage.find((l) => l.startsWith('CMD '))?.slice(4) ?? '[]') as string[];
-    expect(command.join(' ')).toBe(manifest('apps/usage-reporter').scripts?.start);
+    expect(command.join(' ')).toBe(readManifest(root, 'apps/usage-reporter').scripts?.start);
   });
 
   test('copies exactly the workspace libs the reporter depends on', () => {
@@ -91,6 +55,6 @@ describe('Dockerfile', () => {
       .map((line) => /^COPY --from=build \/app\/(libs\/[\w-]+) /.exec(line)?.[1])
       .filter((dir): dir is string => Boolean(dir))
       .sort();
-    expect(copied).toEqual(workspaceClosure());
+    expect(copied).toEqual(workspaceClosure(root, 'apps/usage-reporter'));
   });
 });
