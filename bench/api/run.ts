@@ -5,6 +5,8 @@
 //                               the default), helmet, access log, EMF metrics, OpenTelemetry spans
 //                               exported over OTLP;
 //   apiTokenCacheOff            the same with ACCESS_TOKEN_CACHE_SECONDS=0 (RS256 check every request);
+//   apiSampled10                the api with 1 trace in 10 sampled (parentbased_traceidratio 0.1):
+//                               whether the cost is recording and export, or the instrumentation;
 //   apiOtelDisabled             the same with OTEL_SDK_DISABLED=true;
 //   apiOtelDisabledNoAccessLog  ... and LOG_LEVEL=warn (no access-log line);
 //   apiThroughAlb               the api behind the local ALB.
@@ -151,6 +153,10 @@ try {
     bareExpress: await startBare('bare', body),
     api,
     apiTokenCacheOff: await startApi('api-token-cache-off', { ACCESS_TOKEN_CACHE_SECONDS: '0' }),
+    apiSampled10: await startApi('api-sampled-10', {
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
     apiOtelDisabled: await startApi('api-otel-disabled', { OTEL_SDK_DISABLED: 'true' }),
     apiOtelDisabledNoAccessLog: await startApi('api-lean', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }),
     apiThroughAlb: await startAlb(api),
@@ -196,6 +202,7 @@ try {
     ratios: {
       apiVsBareExpress: ratio(reqPerSec('api'), reqPerSec('bareExpress')),
       apiTokenCacheOffVsBareExpress: ratio(reqPerSec('apiTokenCacheOff'), reqPerSec('bareExpress')),
+      apiSampled10VsBareExpress: ratio(reqPerSec('apiSampled10'), reqPerSec('bareExpress')),
       apiOtelDisabledVsBareExpress: ratio(reqPerSec('apiOtelDisabled'), reqPerSec('bareExpress')),
       apiOtelDisabledNoAccessLogVsBareExpress: ratio(
         reqPerSec('apiOtelDisabledNoAccessLog'),
