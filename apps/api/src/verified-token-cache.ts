@@ -28,7 +28,7 @@ export function cacheVerifiedTokens(
       const at = now();
       const entry = verified.get(token);
       if (entry && at < entry.validUntil) return entry.caller;
-      verified.delete(token);
+      if (entry) verified.delete(token);
       const caller = await verifier.verify(token);
       if (verified.size >= maxEntries) verified.delete(verified.keys().next().value ?? '');
       verified.set(token, {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { expect, test } from 'vitest';
-import { loadedAtInitBytes, shippedBytes } from '../build/bundle-report.ts';
+import { loadedAtInitBytes, outputsLoadedAtInit, packageOf, shippedBytes } from '../build/bundle-report.ts';
 
 // Written by the `bundle` target, which `test` depends on.
 const metafile = JSON.parse(readFileSync(join(import.meta.dirname, '../dist/meta.json'), 'utf8')) as Metafile;
@@ -21,21 +21,8 @@ test('loads Node built-ins with require(), not import (no ES module facades at c
 });
 
 test('keeps the credential providers Lambda never reaches out of what a cold start loads', () => {
-  const loadedAtInit = new Set<string>();
-  const visit = (path: string) => {
-    const output = metafile.outputs[path];
-    if (!output || loadedAtInit.has(path)) return;
-    loadedAtInit.add(path);
-    for (const entry of output.imports)
-      if (entry.kind === 'import-statement' && !entry.external) visit(entry.path);
-  };
-  visit(Object.keys(metafile.outputs).find((path) => path.endsWith('dist/index.mjs')) ?? '');
   const packagesAtInit = new Set(
-    [...loadedAtInit].flatMap((path) =>
-      Object.keys(metafile.outputs[path]?.inputs ?? {}).map(
-        (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '',
-      ),
-    ),
+    outputsLoadedAtInit(metafile).flatMap((output) => Object.keys(output.inputs).map(packageOf)),
   );
   // The first link of the default chain, the one Lambda's environment answers, is loaded...
   expect(packagesAtInit).toContain('@aws-sdk/credential-provider-node');
