@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { UploadProcessedV1 } from '@keyless/contracts';
 import { startLedgerTestPlatform, type LedgerTestPlatform } from '@keyless/db/testing';
+import { startEmbeddedDatabase, type DatabaseServer } from '@keyless/local-platform';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
@@ -14,17 +15,16 @@ import {
   uploadEvent,
   usageOf,
 } from './support/ledger-fixture.ts';
-import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.ts';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
-let postgres: RestartablePostgres;
+let postgres: DatabaseServer;
 let ledger: LedgerTestPlatform;
 let worker: WorkerProcess;
 let queueUrl: string;
 const poll = { timeout: 60_000, interval: 200 };
 
 beforeAll(async () => {
-  postgres = await startRestartablePostgres();
+  postgres = await startEmbeddedDatabase();
   ledger = await startLedgerTestPlatform({ database: postgres });
   queueUrl = ledger.resources.queues.ledgerEvents.url;
   worker = await startWorkerProcess({
@@ -74,10 +74,10 @@ test('terminated sessions and a killed and restarted server: the worker recovers
     );
     await setTimeout(500);
 
-    await postgres.kill();
+    await postgres.crash();
     await expect.poll(() => worker.readiness().then((r) => r.status), poll).toBe(503);
     await setTimeout(1_000);
-    await postgres.start();
+    await postgres.restart();
     await worker.waitUntilReady();
     await setTimeout(1_000);
   } finally {

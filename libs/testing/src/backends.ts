@@ -17,11 +17,32 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
+interface Stoppable {
+  stop(): Promise<unknown>;
+}
+
+/**
+ * Starts the emulator and the database side by side and waits for both starts to end: if either
+ * failed, the one that did start is stopped before the failure is thrown, so a half-started
+ * backend leaves nothing running.
+ */
+async function startBoth<A extends Stoppable, B extends Stoppable | undefined>(
+  first: Promise<A>,
+  second: Promise<B>,
+): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+  await Promise.allSettled(
+    [a, b].map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.stop() : undefined)),
+  );
+  throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
+}
+
 export async function processBackend(withDatabase: boolean): Promise<Backend> {
-  const [emulator, database] = await Promise.all([
+  const [emulator, database] = await startBoth(
     startEmulatorProcess(),
-    withDatabase ? startEmbeddedDatabase() : undefined,
-  ]);
+    withDatabase ? startEmbeddedDatabase() : Promise.resolve(undefined),
+  );
   return {
     awsEndpoint: emulator.endpoint,
     ...(database && { database }),
@@ -42,12 +63,12 @@ export async function containerBackend(withDatabase: boolean, localstackToken?: 
         .withWaitStrategy(Wait.forHttp('/moto-api/', 5000));
   const emulatorPort = localstackToken ? 4566 : 5000;
   const password = randomBytes(18).toString('base64url');
-  const [emulator, postgres] = await Promise.all([
+  const [emulator, postgres] = await startBoth(
     emulatorImage.start(),
     withDatabase
       ? new PostgreSqlContainer(pinnedImage('POSTGRES_IMAGE')).withPassword(password).start()
-      : undefined,
-  ]);
+      : Promise.resolve(undefined),
+  );
   return {
     awsEndpoint: `http://${emulator.getHost()}:${emulator.getMappedPort(emulatorPort)}`,
     ...(postgres && {

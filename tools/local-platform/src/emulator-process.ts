@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { emulatorBinary } from './paths.ts';
+import { spawnOwned, stopOwned } from '@keyless/owned-process';
+import { emulatorPython } from './paths.ts';
 import { freePort } from './free-port.ts';
 import { waitUntilHealthy } from './wait-until-healthy.ts';
-import { stopChild } from './stop-child.ts';
 
 export interface RunningEmulator {
   endpoint: string;
@@ -13,18 +12,20 @@ export interface RunningEmulator {
 }
 
 /** Starts the pinned moto server from the project virtualenv on a free loopback port. */
-export async function startEmulatorProcess(options: { port?: number } = {}): Promise<RunningEmulator> {
-  if (!existsSync(emulatorBinary)) {
-    throw new Error(`the AWS emulator is not installed at ${emulatorBinary}: run \`npm run setup\``);
+export async function startEmulatorProcess(
+  options: { port?: number; environment?: Record<string, string> } = {},
+): Promise<RunningEmulator> {
+  if (!existsSync(emulatorPython)) {
+    throw new Error(`the AWS emulator is not installed (no ${emulatorPython}): run \`npm run setup\``);
   }
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(emulatorBinary, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawnOwned(emulatorPython, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.environment },
   });
   let stderrTail = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-2_000);
   });
   const exited = new Promise<never>((_, reject) =>
@@ -35,7 +36,7 @@ export async function startEmulatorProcess(options: { port?: number } = {}): Pro
   try {
     await Promise.race([waitUntilHealthy(`${endpoint}/moto-api/`, 'AWS emulator'), exited]);
   } catch (error) {
-    await stopChild(child);
+    await stopOwned(child);
     throw error;
   }
   exited.catch(() => undefined);
@@ -45,6 +46,6 @@ export async function startEmulatorProcess(options: { port?: number } = {}): Pro
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`emulator reset failed: HTTP ${response.status}`);
     },
-    stop: () => stopChild(child),
+    stop: () => stopOwned(child),
   };
 }

@@ -15,6 +15,6 @@ export {
   type RunningPlatform,
 } from './platform.ts';
 export { repoRoot } from './paths.ts';
-export { stopChild } from './stop-child.ts';
 export { waitUntilHealthy } from './wait-until-healthy.ts';
 export { ensureUploadsTable } from './bootstrap/storage.ts';
+export { checkPrerequisites, describeProblems, type Problem } from './check-prerequisites.ts';

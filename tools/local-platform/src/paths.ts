@@ -1,5 +1,9 @@
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
-/** The emulator the setup step installs into the project virtualenv (git-ignored `.local/`). */
-export const emulatorBinary = join(repoRoot, '.local', 'venv', 'bin', 'moto_server');
+/**
+ * The virtualenv's Python, into which the setup step installs the emulator (git-ignored `.local/`).
+ * The emulator runs as `python -m moto.server`: a console script's `#!` line breaks on a checkout
+ * path with spaces.
+ */
+export const emulatorPython = join(repoRoot, '.local', 'venv', 'bin', 'python');

@@ -67,10 +67,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await Promise.allSettled(stoppers.reverse().map((stopOne) => stopOne()));
   };
   try {
-    const [awsEndpoint, database] = await Promise.all([
+    // Both starts run to their end before a failure is reported, so the half that started is stopped.
+    const [emulatorStart, databaseStart] = await Promise.allSettled([
       startEmulator(options, stoppers),
       startDatabase(options, stoppers),
     ]);
+    if (emulatorStart.status === 'rejected') throw emulatorStart.reason;
+    if (databaseStart.status === 'rejected') throw databaseStart.reason;
+    const awsEndpoint = emulatorStart.value;
+    const database = databaseStart.value;
     const clients = adminClients({ endpoint: awsEndpoint, region: options.region });
     const resources = await bootstrap({
       clients,

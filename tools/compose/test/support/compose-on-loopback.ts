@@ -2,19 +2,12 @@
 // docker-compose.yml) as a process on this machine, and translates what a container would see into
 // local terms: compose host names become the loopback ports of the processes standing in for them,
 // and paths inside a container become the file the shared volume holds on this machine.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig } from '@keyless/config';
-import {
-  freePort,
-  repoRoot,
-  startEmbeddedDatabase,
-  stopChild,
-  waitUntilHealthy,
-} from '@keyless/local-platform';
+import { freePort, startEmbeddedDatabase, startEmulatorProcess } from '@keyless/local-platform';
 import { startSystem, systemEnv, type RunningSystem } from '@keyless/local-system';
 import type { ComposeProject, ComposeService } from '../../src/index.ts';
 
@@ -52,7 +45,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
-    const moto = await startMoto(definedEnvironment(aws));
+    const moto = await startEmulatorProcess({ environment: definedEnvironment(aws) });
     stoppers.push(moto.stop);
     const database = await startEmbeddedDatabase();
     stoppers.push(database.stop);
@@ -113,24 +106,4 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
     await stop();
     throw error;
   }
-}
-
-/** The pinned moto from the project virtualenv, with the `aws` service's environment. */
-async function startMoto(
-  environment: Record<string, string>,
-): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    join(repoRoot, '.local', 'venv', 'bin', 'moto_server'),
-    ['-H', '127.0.0.1', '-p', String(port)],
-    { stdio: 'ignore', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...environment } },
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilHealthy(`${endpoint}/moto-api/`, 'moto');
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return { endpoint, stop: () => stopChild(child) };
 }
