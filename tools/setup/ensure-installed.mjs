@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need on a fresh clone: npm packages (which bring the
-// Node 24 binary from the `node` package) and the emulator's Python virtualenv. It runs under
-// whatever Node the machine has, so it sticks to APIs every supported Node offers.
+// Node 24 binary from the `node` package) and the emulator's Python virtualenv; before `npm test`
+// it first checks for Go, which it cannot install. It runs under whatever Node the machine has, so
+// it sticks to APIs every supported Node offers.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { goProblem, goVersion } from './check-go.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const venvDir = join(root, '.local', 'venv');
@@ -85,5 +87,15 @@ function ensureEmulatorVenv() {
   writeFileSync(stamp, wanted);
 }
 
+/** Stops before any install when `npm test` would fail later for want of Go. */
+function ensureGoForTests() {
+  if (process.env.npm_lifecycle_event !== 'pretest') return;
+  const problem = goProblem(goVersion());
+  if (!problem) return;
+  console.error(problem);
+  process.exit(1);
+}
+
+ensureGoForTests();
 ensureNodePackages();
 ensureEmulatorVenv();

@@ -27,8 +27,8 @@ export function ensureActionlint(): string {
   );
   if (install.error || install.status !== 0) {
     throw new Error(
-      `could not install actionlint v${ACTIONLINT_VERSION} with Go (needs Go ≥ 1.24 and the Go module proxy): ` +
-        `${install.error?.message ?? install.stderr}`,
+      `could not install actionlint v${ACTIONLINT_VERSION} with Go (needs the Go of the root README's ` +
+        `prerequisites and the Go module proxy): ${install.error?.message ?? install.stderr}`,
     );
   }
   return actionlintPath;
