@@ -7,12 +7,19 @@ export interface HealthCheckSettings {
   timeoutMs: number;
 }
 
+export interface HealthChecks {
+  /** Starts checking a newly registered target (at once, then every interval). */
+  watch(target: Target): void;
+  stop(): Promise<void>;
+}
+
 /**
- * Active health checks, as ALB runs them: `GET <path>` on every target every `intervalMs`; a 200
- * within `timeoutMs` passes, anything else fails. Checks use their own connections, so a target
- * whose request connections are all busy is not reported unhealthy for it.
+ * Active health checks, as ALB runs them: `GET <path>` on every registered target every
+ * `intervalMs`; a 200 within `timeoutMs` passes, anything else fails. A target's checks end when it
+ * is deregistered. Checks use their own connections, so a target whose request connections are all
+ * busy is not reported unhealthy for it.
  */
-export function startHealthChecks(group: TargetGroup, settings: HealthCheckSettings): () => Promise<void> {
+export function startHealthChecks(group: TargetGroup, settings: HealthCheckSettings): HealthChecks {
   const agent = new Agent({ keepAliveTimeout: settings.intervalMs * 2 });
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -43,9 +50,9 @@ export function startHealthChecks(group: TargetGroup, settings: HealthCheckSetti
   };
 
   const loop = async (target: Target) => {
-    if (stopped) return;
+    if (stopped || !group.isChecked(target)) return;
     group.recordCheck(target, await check(target));
-    if (stopped) return;
+    if (stopped || !group.isChecked(target)) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       void loop(target);
@@ -55,9 +62,12 @@ export function startHealthChecks(group: TargetGroup, settings: HealthCheckSetti
 
   for (const target of group.targets) void loop(target);
 
-  return async () => {
-    stopped = true;
-    for (const timer of timers) clearTimeout(timer);
-    await agent.destroy();
+  return {
+    watch: (target) => void loop(target),
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      await agent.destroy();
+    },
   };
 }

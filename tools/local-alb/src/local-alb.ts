@@ -10,7 +10,7 @@ import { createTargetGroup, type HealthThresholds, type TargetHealth } from './t
 import { upstreamFailure } from './upstream-failure.ts';
 
 export interface LocalAlbOptions {
-  /** Targets as base URLs, e.g. `http://127.0.0.1:8081`. */
+  /** Targets registered from the start, as base URLs, e.g. `http://127.0.0.1:8081`. */
   targets: readonly string[];
   port?: number;
   host?: string;
@@ -21,6 +21,11 @@ export interface LocalAlbOptions {
   dropInvalidHeaderFields?: boolean;
   /** One JSON line per request, like ALB access logs (off by default, as on ALB). */
   accessLogs?: boolean;
+  /**
+   * The target group's `deregistration_delay.timeout_seconds`, in ms (default 300 s, as on ALB): how
+   * long a deregistered target's in-flight requests may take before they are cut.
+   */
+  deregistrationDelayMs?: number;
   logger: Logger;
 }
 
@@ -28,6 +33,14 @@ export interface LocalAlb {
   url: string;
   port: number;
   targetHealth(): TargetHealth[];
+  /** RegisterTargets: the target is `initial` and gets requests once it passes a health check. */
+  registerTarget(url: string): void;
+  /**
+   * DeregisterTargets: the target is `draining` at once and gets no new requests; resolves when it
+   * has left the group, as soon as its in-flight requests have finished or after the
+   * deregistration delay (cutting what is still in flight). An unknown target resolves at once.
+   */
+  deregisterTarget(url: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,7 +77,10 @@ export async function startLocalAlb(options: LocalAlbOptions): Promise<LocalAlb>
     // The ALB closes idle target connections at its idle timeout, before the target's own
     // keep-alive timeout (65 s on the api): the ALB is always the side that closes.
     { keepAliveTimeout: idleTimeoutMs, keepAliveMaxTimeout: idleTimeoutMs, connectTimeout: 10_000 },
-    (change) => logger.info(change, `target ${change.to}`),
+    (change) =>
+      change.cutRequests
+        ? logger.warn(change, `target ${change.to}`)
+        : logger.info(change, `target ${change.to}`),
   );
 
   let listenerPort = 0;
@@ -89,7 +105,7 @@ export async function startLocalAlb(options: LocalAlbOptions): Promise<LocalAlb>
     for (let attempt = 1; target; attempt += 1) {
       const current = target;
       target = undefined;
-      current.inFlight += 1;
+      group.acquire(current);
       try {
         const response = await current.pool.request({
           method: req.method as 'GET',
@@ -113,7 +129,7 @@ export async function startLocalAlb(options: LocalAlbOptions): Promise<LocalAlb>
           logger.warn({ target: current.url, code: failure.code, retry }, 'target request failed');
         if (retry) target = group.pick(current);
       } finally {
-        current.inFlight -= 1;
+        group.release(current);
       }
     }
     if (!res.headersSent && status !== 460) sendAlbError(res, status);
@@ -150,14 +166,20 @@ export async function startLocalAlb(options: LocalAlbOptions): Promise<LocalAlb>
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   listenerPort = (server.address() as AddressInfo).port;
-  const stopHealthChecks = startHealthChecks(group, settings);
+  const healthChecks = startHealthChecks(group, settings);
+  const deregistrationDelayMs = options.deregistrationDelayMs ?? 300_000;
 
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${listenerPort}`,
     port: listenerPort,
     targetHealth: () => group.health(),
+    registerTarget(url) {
+      const target = group.register(url);
+      if (target) healthChecks.watch(target);
+    },
+    deregisterTarget: (url) => group.deregister(url, deregistrationDelayMs),
     async stop() {
-      await stopHealthChecks();
+      await healthChecks.stop();
       server.close();
       server.closeAllConnections();
       await group.close();

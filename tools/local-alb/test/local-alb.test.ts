@@ -41,6 +41,14 @@ async function start(
   return lb;
 }
 
+/** A logger whose JSON lines land in `lines`. */
+const capture = (lines: Record<string, unknown>[]) =>
+  createLogger({
+    service: 'local-alb-test',
+    level: 'info',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+
 const bodies = async (url: string, n: number) => {
   const seen: string[] = [];
   for (let i = 0; i < n; i += 1) seen.push(await (await fetch(url)).text());
@@ -81,6 +89,85 @@ describe('routing', () => {
     expect(lb.targetHealth()[0]?.inFlight).toBe(1);
     release();
     expect(await (await slow).text()).toBe('slow done');
+  });
+});
+
+describe('registering and deregistering targets, as ECS does for a service', () => {
+  test('a target registered later gets requests once it passes a health check; registering it again changes nothing', async () => {
+    const lb = await start(1);
+    const late = await startTarget('late');
+    targets.push(late);
+    lb.registerTarget(late.url);
+    lb.registerTarget(late.url);
+    expect(lb.targetHealth().map((t) => t.target)).toEqual([target(0).url, late.url]);
+    await waitFor('late target healthy', () => lb.targetHealth()[1]?.state === 'healthy');
+    expect(new Set(await bodies(`${lb.url}/x`, 4))).toEqual(new Set(['t0', 'late']));
+  });
+
+  test('a deregistered target gets no new requests, finishes those in flight, and leaves once they are done', async () => {
+    const lines: Record<string, unknown>[] = [];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const lb = await start(
+      2,
+      { logger: capture(lines), deregistrationDelayMs: 60_000 },
+      (req, res, target) => {
+        if (req.url === '/slow') void released.then(() => res.end('slow done'));
+        else res.end(target.name);
+      },
+    );
+    const slow = fetch(`${lb.url}/slow`);
+    await waitFor('slow request at a target', () => targets.some((t) => t.requests.length === 1));
+    const busy = targets.find((t) => t.requests.length === 1) ?? target(0);
+    const other = targets.find((t) => t !== busy) ?? target(1);
+
+    let left = false;
+    const deregistered = lb.deregisterTarget(busy.url).then(() => (left = true));
+    expect(lb.targetHealth().find((t) => t.target === busy.url)).toMatchObject({
+      state: 'draining',
+      reason: 'Target.DeregistrationInProgress',
+      inFlight: 1,
+    });
+    expect(await bodies(`${lb.url}/x`, 4)).toEqual(Array(4).fill(other.name));
+    expect(left).toBe(false);
+
+    release();
+    expect(await (await slow).text()).toBe('slow done');
+    await deregistered;
+    expect(lb.targetHealth().map((t) => t.target)).toEqual([other.url]);
+    expect(lines.map((line) => [line.target, line.to, line.reason])).toEqual(
+      expect.arrayContaining([
+        [busy.url, 'draining', 'Target.DeregistrationInProgress'],
+        [busy.url, 'unused', 'Target.NotRegistered'],
+      ]),
+    );
+    expect(lines.find((line) => line.to === 'unused')?.cutRequests).toBeUndefined();
+  });
+
+  test('a target with nothing in flight leaves at once; deregistering an unknown target is a no-op', async () => {
+    const lb = await start(2, { deregistrationDelayMs: 60_000 });
+    await lb.deregisterTarget(target(0).url);
+    await lb.deregisterTarget(target(0).url);
+    await lb.deregisterTarget('http://127.0.0.1:9');
+    expect(lb.targetHealth().map((t) => t.target)).toEqual([target(1).url]);
+    expect(await bodies(`${lb.url}/x`, 2)).toEqual(['t1', 't1']);
+  });
+
+  test('requests still in flight when the deregistration delay runs out are cut', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const lb = await start(1, { logger: capture(lines), deregistrationDelayMs: 200 }, (req, res) => {
+      if (req.url !== '/never') res.end('ok');
+    });
+    const never = fetch(`${lb.url}/never`).then(
+      (response) => response.status,
+      () => 'cut',
+    );
+    await waitFor('request at the target', () => target(0).requests.length === 1);
+    await lb.deregisterTarget(target(0).url);
+    expect(await never).toBe(502);
+    expect(lines.find((line) => line.to === 'unused')).toMatchObject({ level: 'warn', cutRequests: 1 });
+    expect(lb.targetHealth()).toEqual([]);
+    expect((await fetch(`${lb.url}/x`)).status).toBe(503);
   });
 });
 
