@@ -25,7 +25,9 @@ export function summary(d: SystemDescription, file: string, startupMs: number): 
     `  Details as JSON:  ${file}`,
     '  Next:             npm run demo              (every flow, hop by hop)',
     '                    npm run rehearse:deploy   (GitHub OIDC → deploy/diff roles)',
-    '  Every credential decision appears below as one JSON line. Stop with Ctrl-C.',
+    // Readable by default (log-output.ts); the JSON lines themselves with --json.
+    '  Every credential decision appears below as one line: allowed or denied, the role and why',
+    '  (`npm start -- --json` prints the raw JSON lines instead). Stop with Ctrl-C.',
     '',
   ].join('\n');
 }
