@@ -1,14 +1,28 @@
 #!/usr/bin/env node
-// `npm test`: licence check, lint, typecheck and every project's tests through Nx, then one
-// summary line added up from the Vitest JSON reports of all projects.
+// `npm test`: first the prerequisites every suite needs (PostgreSQL and the emulator start here, a
+// loopback port is free), failing in seconds with the cause; then licence check, lint, typecheck
+// and every project's tests through Nx; then one account added up from the Vitest JSON reports.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSummary, projectsWithTests, summarizeReports } from './test-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const reportDir = join(root, '.local', 'test-results');
+const node24 = join(root, 'node_modules', '.bin', 'node');
+const forwarded = process.argv.slice(2);
 rmSync(reportDir, { recursive: true, force: true });
+
+const prerequisites = spawnSync(
+  node24,
+  [join(root, 'tools', 'local-platform', 'bin', 'check-prerequisites.ts')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (prerequisites.status !== 0) process.exit(1);
 
 const nx = spawnSync(
   join(root, 'node_modules', '.bin', 'nx'),
@@ -22,7 +36,7 @@ const nx = spawnSync(
     '--outputStyle=stream',
     // CI must prove the code as committed: Nx keeps a machine-wide cache (~/.nx), never replay it there.
     ...(process.env.CI ? ['--skip-nx-cache'] : []),
-    ...process.argv.slice(2),
+    ...forwarded,
   ],
   {
     cwd: root,
@@ -31,14 +45,12 @@ const nx = spawnSync(
   },
 );
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
-if (existsSync(reportDir)) {
-  for (const file of readdirSync(reportDir).filter((name) => name.endsWith('.json'))) {
-    const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8'));
-    totals.passed += report.numPassedTests;
-    totals.failed += report.numFailedTests;
-    totals.skipped += report.numPendingTests + report.numTodoTests;
-  }
-}
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(nx.status ?? 1);
+// Narrowed by arguments (`npm test -- -p api`), only the reports written can be counted.
+const written = existsSync(reportDir)
+  ? readdirSync(reportDir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => basename(name, '.json'))
+  : [];
+const summary = summarizeReports(reportDir, forwarded.length > 0 ? written : projectsWithTests(root), root);
+console.log(formatSummary(summary));
+process.exit(nx.status === 0 && summary.failed === 0 ? 0 : 1);
