@@ -74,7 +74,8 @@ def main():
         print(f'  {pid} {command}', flush=True)
         try:
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
             pass
     sys.exit(status or 1)
 
