@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { stopChild, waitUntilHealthy } from '@keyless/local-platform';
+import { waitUntilHealthy } from '@keyless/local-platform';
 
 export interface ServiceSpec {
   /** Prefix of every output line, e.g. `api-1`. */
@@ -16,16 +16,28 @@ export interface ServiceSpec {
   stopTimeoutMs?: number;
 }
 
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
+  /** Settles once the process has ended, however it ended. */
+  exited: Promise<ServiceExit>;
+  /** SIGTERM, then SIGKILL after the stop timeout; resolves once the process has gone. */
   stop(): Promise<void>;
 }
 
 export type OutputLine = (service: string, line: string) => void;
 
-/** Starts a service as its own process with its own environment and waits until it is healthy. */
-export async function startServiceProcess(spec: ServiceSpec, output: OutputLine): Promise<ServiceProcess> {
+/**
+ * Spawns a service as its own process with its own environment, its output lines behind its name.
+ * The one place a service process is spawned, and its `stop` the one way one is stopped.
+ */
+export function spawnServiceProcess(spec: ServiceSpec, output: OutputLine): ServiceProcess {
   const child = spawn(process.execPath, spec.args, {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH ?? '', ...spec.env },
@@ -34,18 +46,46 @@ export async function startServiceProcess(spec: ServiceSpec, output: OutputLine)
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => output(spec.name, line));
   }
-  const stop = () => stopChild(child, spec.stopTimeoutMs);
-  if (spec.healthUrl) {
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${spec.name} exited (${code}) before it was healthy`))),
-    );
-    exited.catch(() => undefined);
-    try {
-      await Promise.race([waitUntilHealthy(spec.healthUrl, spec.name), exited]);
-    } catch (error) {
-      await stop();
-      throw error;
-    }
+  const exited = new Promise<ServiceExit>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
+  return { name: spec.name, child, exited, stop: () => stopProcess(child, exited, spec.stopTimeoutMs) };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has gone. */
+async function stopProcess(
+  child: ChildProcess,
+  exited: Promise<ServiceExit>,
+  graceMs = 5_000,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  child.kill('SIGTERM');
+  await exited;
+  clearTimeout(killer);
+}
+
+/**
+ * Resolves once the service answers its health URL (at once without one). If it exits first, or
+ * never becomes healthy, it is stopped and this rejects with its name.
+ */
+export async function untilHealthy(service: ServiceProcess, spec: ServiceSpec): Promise<void> {
+  if (!spec.healthUrl) return;
+  const exitedFirst = service.exited.then(({ code, signal }) => {
+    throw new Error(`${spec.name} exited (${code ?? signal}) before it was healthy`);
+  });
+  exitedFirst.catch(() => undefined);
+  try {
+    await Promise.race([waitUntilHealthy(spec.healthUrl, spec.name), exitedFirst]);
+  } catch (error) {
+    await service.stop();
+    throw error;
   }
-  return { name: spec.name, child, stop };
+}
+
+/** Starts a service as its own process with its own environment and waits until it is healthy. */
+export async function startServiceProcess(spec: ServiceSpec, output: OutputLine): Promise<ServiceProcess> {
+  const service = spawnServiceProcess(spec, output);
+  await untilHealthy(service, spec);
+  return service;
 }
