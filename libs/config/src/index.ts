@@ -1,6 +1,6 @@
 export { ConfigError, type ConfigIssue } from './config-error.ts';
 export { parseConfig, type Env } from './parse-config.ts';
-export { loadConfig } from './load-config.ts';
+export { exitOnConfigError, loadConfig } from './load-config.ts';
 export {
   awsEnv,
   booleanFromString,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { exitOnConfigError } from '../src/index.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'start-app.ts');
 const DATABASE_PASSWORD = 'correct-horse-battery-staple-1234';
@@ -49,5 +50,12 @@ describe('loadConfig', () => {
       '',
     ]);
     expect(run.stderr).not.toContain(secret.slice(0, 20));
+  });
+});
+
+describe('exitOnConfigError', () => {
+  it('rethrows anything but a ConfigError: only configuration problems are reported as such', () => {
+    const bug = new TypeError('not a configuration problem');
+    expect(() => exitOnConfigError(bug)).toThrow(bug);
   });
 });

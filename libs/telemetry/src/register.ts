@@ -2,13 +2,20 @@
 // import, so every module the instrumentations care about is patched when the app loads it.
 import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
+import { exitOnConfigError } from '@keyless/config';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { startTelemetry } from './start-telemetry.ts';
-import { readTelemetryConfig } from './telemetry-config.ts';
+import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config.ts';
 
 // `--import` also runs in every worker thread (pino transports use them); one SDK per process is enough.
 if (isMainThread) {
-  const config = readTelemetryConfig(process.env);
+  let config: TelemetryConfig;
+  try {
+    config = readTelemetryConfig(process.env);
+  } catch (error) {
+    // An error thrown here would print with the preload's stack before the app's own config check.
+    exitOnConfigError(error);
+  }
   if (!config.disabled) {
     // ESM imports bypass require(), so they need import-in-the-middle's loader hook. The message channel
     // tells the hook which modules the instrumentations asked for, so it wraps those and nothing else.

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigError } from '@keyless/config';
 import { describe, expect, it } from 'vitest';
 import { readTelemetryConfig } from './telemetry-config.ts';
 
@@ -96,9 +97,18 @@ describe('readTelemetryConfig', () => {
     expect(() => readTelemetryConfig({})).toThrow('OTEL_SERVICE_NAME: is required');
   });
 
-  it('names every bad variable at once', () => {
-    expect(() =>
-      readTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'nope', OTEL_TRACES_SAMPLER: 'x' }),
-    ).toThrow(/OTEL_SERVICE_NAME.*\n.*OTEL_EXPORTER_OTLP_ENDPOINT.*\n.*OTEL_TRACES_SAMPLER/);
+  it("names every bad variable at once, as a ConfigError like the services' own configuration", () => {
+    let thrown: unknown;
+    try {
+      readTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'nope', OTEL_TRACES_SAMPLER: 'x' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).issues.map((issue) => issue.variable)).toEqual([
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_TRACES_SAMPLER',
+    ]);
   });
 });

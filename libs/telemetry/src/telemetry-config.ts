@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigError } from '@keyless/config';
 import * as z from 'zod';
 
 export const SAMPLER_NAMES = [
@@ -81,7 +82,7 @@ const disabledFlag = z
 
 /**
  * Reads the telemetry settings from environment variables, once, at startup.
- * Throws an Error naming every bad variable. Empty values count as unset, as the OTel spec says.
+ * Throws a ConfigError naming every bad variable. Empty values count as unset, as the OTel spec says.
  */
 export function readTelemetryConfig(env: NodeJS.ProcessEnv): TelemetryConfig {
   const present = Object.fromEntries(VARIABLES.map((name) => [name, env[name]?.trim() || undefined]));
@@ -114,7 +115,9 @@ function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | und
   return `${endpoint.replace(/\/?$/, '/')}v1/traces`;
 }
 
-function configError(issues: readonly z.core.$ZodIssue[], variable?: string): Error {
-  const lines = issues.map((issue) => `  ${variable ?? String(issue.path[0])}: ${issue.message}`);
-  return new Error(`Invalid telemetry configuration:\n${lines.join('\n')}`);
+// The same error as the services' own configuration, so the preload reports it the same way.
+function configError(issues: readonly z.core.$ZodIssue[], variable?: string): ConfigError {
+  return new ConfigError(
+    issues.map((issue) => ({ variable: variable ?? String(issue.path[0]), problem: issue.message })),
+  );
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SpanLine } from '../src/index.ts';
+import { SAMPLER_NAMES } from '../src/telemetry-config.ts';
 
 const libDir = join(import.meta.dirname, '..');
 const fixture = join(import.meta.dirname, 'fixtures', 'instrumented-app.ts');
@@ -159,11 +160,21 @@ describe('node --import @keyless/telemetry/register', () => {
     }
   });
 
-  it('stops the app from starting when a variable is bad, naming it', async () => {
-    const run = await runApp({ KEYLESS_TRACES_FILE: tracesFile, OTEL_EXPORTER_OTLP_ENDPOINT: 'not-a-url' });
+  it('stops the app from starting when a variable is bad: one line per problem, no stack trace', async () => {
+    const run = await runApp({
+      KEYLESS_TRACES_FILE: tracesFile,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'not-a-url',
+      OTEL_TRACES_SAMPLER: 'sometimes',
+    });
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http(s) URL');
+    // The same lines as the services' own configuration check (loadConfig in @keyless/config).
+    expect(run.stderr.split('\n')).toEqual([
+      'Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT: must be an http(s) URL such as http://localhost:4318',
+      `Invalid configuration: OTEL_TRACES_SAMPLER: must be one of ${SAMPLER_NAMES.join(', ')}`,
+      '',
+    ]);
+    expect(run.stderr).not.toContain('    at ');
     expect(run.stdout).toBe('');
     expect(s3.requests).toHaveLength(0);
   });
