@@ -15,12 +15,14 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
+import { UnsupportedCriticalHeaderError } from './refuse-critical-headers.ts';
 
 /** The `reason` dimension of the AuthFailures metric: low cardinality, and safe to show. */
 export type AuthFailureReason =
   | 'missing_token'
   | 'malformed_token'
   | 'unsupported_algorithm'
+  | 'unsupported_critical_header'
   | 'bad_signature'
   | 'unknown_key'
   | 'expired'
@@ -46,6 +48,7 @@ const reasons: [new (...args: never[]) => Error, AuthFailureReason][] = [
   [ParameterValidationError, 'wrong_issuer'],
   [CognitoJwtInvalidTokenUseError, 'wrong_token_use'],
   [CognitoJwtInvalidClientIdError, 'wrong_client'],
+  [UnsupportedCriticalHeaderError, 'unsupported_critical_header'],
   [FetchError, 'jwks_unavailable'],
   [JwksValidationError, 'jwks_unavailable'],
   [JwksNotAvailableInCacheError, 'jwks_unavailable'],

@@ -1,6 +1,7 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { callerFrom, type Caller } from './caller.ts';
 import { createPoolJwksCache } from './pool-jwks-cache.ts';
+import { refuseCriticalHeaders } from './refuse-critical-headers.ts';
 
 export interface AccessTokenVerifierOptions {
   userPoolId: string;
@@ -19,8 +20,9 @@ export interface AccessTokenVerifier {
 
 /**
  * Verifies Cognito ACCESS tokens of one user pool and one app client with aws-jwt-verify: RS256
- * signature against the pool's JWKS, `iss`, `token_use`, `client_id`, `exp`, `nbf`. The same code
- * runs against Cognito and against the emulator; only `jwksUri` differs.
+ * signature against the pool's JWKS, `iss`, `token_use`, `client_id`, `exp`, `nbf`, and no `crit`
+ * header (which the library does not check). The same code runs against Cognito and against the
+ * emulator; only `jwksUri` differs.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const { userPoolId, clientId } = options;
@@ -30,7 +32,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     CognitoJwtVerifier.parseUserPoolId(userPoolId, `https://issuer-cognito-idp.amazonaws.com`).jwksUri,
   ];
   const verifier = CognitoJwtVerifier.create(
-    { userPoolId, clientId, tokenUse: 'access' },
+    { userPoolId, clientId, tokenUse: 'access', customJwtCheck: refuseCriticalHeaders },
     {
       jwksCache: createPoolJwksCache({
         poolJwksUris,

@@ -61,6 +61,13 @@ const cases: [string, () => Promise<string | undefined>, string][] = [
     async () => `Bearer ${signedWithEmulatorKey({ ...claimsOf(demo.accessToken), nbf: now() + 3600 })}`,
     'not_yet_valid',
   ],
+  // RFC 7515's own example: an expiry in the header that a verifier ignoring `crit` would skip.
+  [
+    'a crit header naming an extension the api does not implement (the pool key and kid)',
+    async () =>
+      `Bearer ${signedWithEmulatorKey(claimsOf(demo.accessToken), { crit: ['exp'], exp: now() - 60 })}`,
+    'unsupported_critical_header',
+  ],
   [
     'a real token with a tampered payload',
     async () => `Bearer ${tampered(demo.accessToken, (c) => ({ ...c, 'cognito:groups': ['admins'] }))}`,
@@ -142,5 +149,27 @@ describe('the token matrix: each is refused with 401', () => {
     const output = JSON.stringify(cluster.lines());
     expect(output).not.toContain(demo.accessToken.split('.')[2]);
     expect(output).not.toContain(demo.idToken.split('.')[2]);
+  });
+});
+
+describe('crit and the verified-token cache', () => {
+  // One instance, so every request meets the same cache.
+  const meAt = (authorization: string) =>
+    fetch(`${cluster.instances[0]?.url}/v1/me`, { headers: { authorization } });
+
+  test('a crit token is refused every time, even once the same claims without crit are cached', async () => {
+    const claims = claimsOf(demo.accessToken);
+    const plain = signedWithEmulatorKey(claims);
+    const critical = signedWithEmulatorKey(claims, { crit: ['http://example.com/must-understand'] });
+    // The baseline: the same key, kid and claims are accepted, the second time from the cache.
+    for (let i = 0; i < 2; i += 1) expect((await meAt(`Bearer ${plain}`)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) {
+      const response = await meAt(`Bearer ${critical}`);
+      const body = await expectProblem(response, 401);
+      expect(body.detail).toBe('invalid access token');
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+    // An empty list is no better: RFC 7515 forbids it, and nothing in it could be understood anyway.
+    await expectProblem(await meAt(`Bearer ${signedWithEmulatorKey(claims, { crit: [] })}`), 401);
   });
 });

@@ -59,9 +59,9 @@ function rs256(signingInput: string, key: { n: bigint; d: bigint; bytes: number 
   return Buffer.from(signature.toString(16).padStart(key.bytes * 2, '0'), 'hex');
 }
 
-/** A token signed with the emulator's own key and kid, carrying any claims. */
-export function signedWithEmulatorKey(claims: object): string {
-  const input = `${segment({ kid: 'dummy', alg: 'RS256' })}.${segment(claims)}`;
+/** A token signed with the emulator's own key and kid, carrying any claims and header parameters. */
+export function signedWithEmulatorKey(claims: object, header: object = {}): string {
+  const input = `${segment({ kid: 'dummy', alg: 'RS256', ...header })}.${segment(claims)}`;
   return `${input}.${b64url(rs256(input, motoPrivateKey()))}`;
 }
 
