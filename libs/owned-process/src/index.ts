@@ -1,2 +1,2 @@
-export { spawnOwned, stopOwned, type OwnedSpawnOptions } from './spawn-owned.ts';
-export { holdPath, releasePath } from './lifeline.ts';
+export { howItEnds, spawnOwned, stopOwned, type OwnedSpawnOptions } from './spawn-owned.ts';
+export { holdPath, killEverythingHeld, releasePath } from './lifeline.ts';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -24,11 +25,39 @@ function lifeline(): Writable {
 }
 
 const tell = (line: string) => void lifeline().write(`${line}\n`);
+const heldGroups = new Set<number>();
+const heldPaths = new Set<string>();
 
 /** Until released, the watchdog signals this process group if the owner ends first. */
-export const holdGroup = (pgid: number, signal: NodeJS.Signals) => tell(`+group ${pgid} ${signal}`);
-export const releaseGroup = (pgid: number) => tell(`-group ${pgid}`);
+export function holdGroup(pgid: number, signal: NodeJS.Signals): void {
+  heldGroups.add(pgid);
+  tell(`+group ${pgid} ${signal}`);
+}
+
+export function releaseGroup(pgid: number): void {
+  heldGroups.delete(pgid);
+  tell(`-group ${pgid}`);
+}
 
 /** Until released, the watchdog deletes this path (recursively) if the owner ends first. */
-export const holdPath = (path: string) => tell(`+path ${path}`);
-export const releasePath = (path: string) => tell(`-path ${path}`);
+export function holdPath(path: string): void {
+  heldPaths.add(path);
+  tell(`+path ${path}`);
+}
+
+export function releasePath(path: string): void {
+  heldPaths.delete(path);
+  tell(`-path ${path}`);
+}
+
+/** For a forced stop: SIGKILL to every group still held and every held path deleted, now. */
+export function killEverythingHeld(): void {
+  for (const pgid of heldGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const path of heldPaths) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+}

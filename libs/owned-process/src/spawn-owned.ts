@@ -54,3 +54,10 @@ export function stopOwned(child: ChildProcess, graceMs = 5_000): Promise<void> {
     signalGroup(pgid, stopSignals.get(child) ?? 'SIGTERM');
   });
 }
+
+/** Resolves once the process has exited, to how: `exit 1`, `signal SIGKILL`. */
+export function howItEnds(child: ChildProcess): Promise<string> {
+  const described = () => (child.signalCode ? `signal ${child.signalCode}` : `exit ${child.exitCode}`);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(described());
+  return new Promise((resolveEnd) => child.once('exit', () => resolveEnd(described())));
+}

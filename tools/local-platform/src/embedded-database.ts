@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { holdPath, releasePath, spawnOwned, stopOwned } from '@keyless/owned-process';
+import { holdPath, howItEnds, releasePath, spawnOwned, stopOwned } from '@keyless/owned-process';
 import { freePort } from './free-port.ts';
 import { platformEnv } from './postgres/platform-env.ts';
 import {
@@ -29,6 +29,8 @@ export interface DatabaseServer {
   crash(): Promise<void>;
   /** Starts the cluster again, on the same port, from the data it has. */
   restart(): Promise<void>;
+  /** Resolves when the running server ends, stopped or not, to how it ended (`signal SIGKILL`). */
+  readonly ended: Promise<string>;
 }
 
 export type DatabaseLog = (line: string) => void;
@@ -194,6 +196,9 @@ export async function startEmbeddedDatabase(log: DatabaseLog = () => undefined):
     },
     restart: async () => {
       postmaster = await startPostmaster(binaries, dataDir, port, runAs, log);
+    },
+    get ended() {
+      return howItEnds(postmaster);
     },
   };
 }

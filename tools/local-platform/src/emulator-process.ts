@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { spawnOwned, stopOwned } from '@keyless/owned-process';
+import { howItEnds, spawnOwned, stopOwned } from '@keyless/owned-process';
 import { emulatorPython } from './paths.ts';
 import { freePort } from './free-port.ts';
 import { waitUntilHealthy } from './wait-until-healthy.ts';
@@ -9,6 +9,8 @@ export interface RunningEmulator {
   /** Drops every resource the emulator holds (moto's own reset API). */
   reset(): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves when the process ends, stopped or not, to how it ended (`signal SIGKILL`). */
+  ended: Promise<string>;
 }
 
 /** Starts the pinned moto server from the project virtualenv on a free loopback port. */
@@ -47,5 +49,6 @@ export async function startEmulatorProcess(
       if (!response.ok) throw new Error(`emulator reset failed: HTTP ${response.status}`);
     },
     stop: () => stopOwned(child),
+    ended: howItEnds(child),
   };
 }

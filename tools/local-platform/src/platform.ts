@@ -16,10 +16,27 @@ export interface RunningPlatform {
   description: PlatformDescription;
   /** A superuser connection to the ledger database, for migrations; never written to platform.json. */
   ledgerAdminUrl: string;
+  /**
+   * Resolves if a process the platform started (the emulator, PostgreSQL) ends before `stop()`,
+   * to a sentence naming it and how it ended; never resolves otherwise.
+   */
+  died: Promise<string>;
   stop(): Promise<void>;
 }
 
 type Stopper = () => Promise<void>;
+
+/** What the platform started, watched for an end nobody asked for. */
+interface Watched {
+  stopping: boolean;
+  report(sentence: string): void;
+}
+
+function watch(watched: Watched, name: string, ended: Promise<string>): void {
+  void ended.then((how) => {
+    if (!watched.stopping) watched.report(`${name} ended unexpectedly (${how})`);
+  });
+}
 
 export interface LocalPlatformOptions {
   region: string;
@@ -40,20 +57,26 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[]) {
+async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[], watched: Watched) {
   if (options.databaseUrl) {
     const url = new URL(options.databaseUrl);
     return { host: url.hostname, port: Number(url.port || 5432), adminUrl: options.databaseUrl };
   }
   const server: DatabaseServer = await startEmbeddedDatabase();
   stoppers.push(server.stop);
+  watch(watched, 'PostgreSQL', server.ended);
   return server;
 }
 
-async function startEmulator(options: LocalPlatformOptions, stoppers: Stopper[]): Promise<string> {
+async function startEmulator(
+  options: LocalPlatformOptions,
+  stoppers: Stopper[],
+  watched: Watched,
+): Promise<string> {
   if (options.awsEndpoint) return options.awsEndpoint;
   const emulator = await startEmulatorProcess();
   stoppers.push(emulator.stop);
+  watch(watched, 'the AWS emulator', emulator.ended);
   return emulator.endpoint;
 }
 
@@ -63,14 +86,17 @@ async function startEmulator(options: LocalPlatformOptions, stoppers: Stopper[])
  */
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningPlatform> {
   const stoppers: Stopper[] = [];
+  const { promise: died, resolve: report } = Promise.withResolvers<string>();
+  const watched: Watched = { stopping: false, report };
   const stop = async () => {
+    watched.stopping = true;
     await Promise.allSettled(stoppers.reverse().map((stopOne) => stopOne()));
   };
   try {
     // Both starts run to their end before a failure is reported, so the half that started is stopped.
     const [emulatorStart, databaseStart] = await Promise.allSettled([
-      startEmulator(options, stoppers),
-      startDatabase(options, stoppers),
+      startEmulator(options, stoppers, watched),
+      startDatabase(options, stoppers, watched),
     ]);
     if (emulatorStart.status === 'rejected') throw emulatorStart.reason;
     if (databaseStart.status === 'rejected') throw databaseStart.reason;
@@ -95,6 +121,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         resources,
       },
       ledgerAdminUrl: withDatabase(database.adminUrl, resources.database.name),
+      died,
       stop,
     };
   } catch (error) {

