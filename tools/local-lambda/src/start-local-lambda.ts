@@ -4,6 +4,7 @@ import { adminClients, type EmulatorTarget } from '@keyless/emulator-admin';
 import { lambdaCredentialEnvironment, type ServiceCredentialIssuer } from '@keyless/identity-plane';
 import type { Logger } from '@keyless/logging';
 import { createAsyncInvoker, type InvocationReport } from './async-invoker.ts';
+import { assertBundleBuilt } from './function-bundle.ts';
 import { startEventPoller } from './event-poller.ts';
 import { sqsFailureDestination } from './failure-destination.ts';
 import { functionArn as arnOf, type FunctionDefinition } from './function-definition.ts';
@@ -58,6 +59,7 @@ export interface LocalLambda {
  * two retries, then the failure destination. See the README for how it differs from AWS.
  */
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
+  assertBundleBuilt(options.function);
   const fn = withTelemetryEnvironment(options);
   assertNoReservedVariables(options.function.environment);
   const nodeExecutable = options.nodeExecutable ?? process.execPath;

@@ -1,10 +1,10 @@
 // The runtime client: the first code of an execution environment's process, as Lambda's Node.js
 // runtime interface client is. It imports the handler module (the init phase), then loops on the
 // Runtime API: next invocation → handler(event, context) → response or error. Only Node's own
-// modules here, so the function's process holds nothing but the function.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// modules here (and handler-module.ts, which has only those), so the function's process holds
+// nothing but the function.
 import { pathToFileURL } from 'node:url';
+import { handlerModuleFile, splitHandler } from './handler-module.ts';
 
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 
@@ -35,13 +35,9 @@ async function post(path: string, body: string, headers: Record<string, string> 
 
 async function loadHandler(): Promise<Handler> {
   const spec = env._HANDLER ?? '';
-  const dot = spec.lastIndexOf('.');
-  const [moduleName, exportName] = [spec.slice(0, dot), spec.slice(dot + 1)];
-  const root = env.LAMBDA_TASK_ROOT ?? '.';
-  const file = ['.mjs', '.js', '.cjs']
-    .map((extension) => join(root, moduleName + extension))
-    .find(existsSync);
-  if (dot < 1 || !file) {
+  const { moduleName, exportName } = splitHandler(spec);
+  const file = handlerModuleFile(env.LAMBDA_TASK_ROOT ?? '.', spec);
+  if (!file) {
     throw Object.assign(new Error(`Cannot find module '${moduleName}'`), {
       name: 'Runtime.ImportModuleError',
     });
