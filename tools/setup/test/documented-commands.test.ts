@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { markdownFiles } from '../src/markdown-files.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const scriptsOf = (dir: string) =>
@@ -9,14 +10,6 @@ const scriptsOf = (dir: string) =>
       .scripts ?? {},
   );
 const scripts = scriptsOf(root);
-
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (['node_modules', '.local', '.nx', 'cdk.out', 'dist', '.git'].includes(entry.name)) return [];
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? markdownFiles(path) : entry.name.endsWith('.md') ? [path] : [];
-  });
-}
 
 describe('documented commands', () => {
   const docs = markdownFiles(root).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
