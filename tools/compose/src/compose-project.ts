@@ -58,7 +58,8 @@ export function buildComposeCheck(): string {
   const build = spawnSync('go', ['build', '-o', building, '.'], { cwd: validatorDir, encoding: 'utf8' });
   if (build.error || build.status !== 0) {
     throw new Error(
-      `could not build the compose validator (needs Go ≥ 1.25 and the Go module proxy): ${build.error?.message ?? build.stderr}`,
+      `could not build the compose validator (needs the Go of the root README's prerequisites and the Go ` +
+        `module proxy): ${build.error?.message ?? build.stderr}`,
     );
   }
   renameSync(building, validatorPath);
