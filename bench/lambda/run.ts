@@ -208,7 +208,7 @@ async function throughLocalRuntime() {
       try {
         for (let i = 0; i < objects; i += 1) {
           const uploadId = randomUUID();
-          const key = `incoming/bench-user/${uploadId}/file-${i}.txt`;
+          const key = `incoming/bench-user/${uploadId}`;
           const body = `object ${i}\n`;
           await documents.send(
             new PutCommand({

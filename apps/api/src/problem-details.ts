@@ -10,7 +10,14 @@ export interface ProblemDetails {
   status: number;
   detail?: string;
   requestId: string;
-  errors?: { path: string; message: string }[];
+  errors?: FieldError[];
+}
+
+/** What is wrong with one field; `reason` is a stable name for the rule broken, where a field has several. */
+export interface FieldError {
+  path: string;
+  message: string;
+  reason?: string;
 }
 
 /**

@@ -1,9 +1,18 @@
 import * as z from 'zod';
+import { filenameRefusal } from './filename-rules.ts';
+import type { FieldError } from './problem-details.ts';
 
-// Letters, digits and marks in any script, and a few punctuation marks: no path separators, no
-// control or format characters (NUL, CR, LF, bidi overrides), so a name is safe in an S3 key, a
-// header and a log line. A leading dot is refused too (hidden files, `.`, `..`).
-const filenamePattern = /^[\p{L}\p{N}\p{M}][\p{L}\p{N}\p{M} ._()+,=@-]*$/u;
+/** The user's file name, exactly as sent (never normalised), if `filenameRefusal` finds no fault. */
+const filename = z.string().check((ctx) => {
+  const refusal = filenameRefusal(ctx.value);
+  if (refusal)
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: refusal.message,
+      params: { reason: refusal.reason },
+    });
+});
 
 export interface UploadLimits {
   allowedContentTypes: readonly string[];
@@ -13,14 +22,7 @@ export interface UploadLimits {
 /** The body of `POST /v1/uploads`. Unknown keys are stripped, not stored and not echoed. */
 export function uploadRequestSchema({ allowedContentTypes, maxBytes }: UploadLimits) {
   return z.object({
-    filename: z
-      .string()
-      .min(1, { error: 'must not be empty', abort: true })
-      .max(255, { error: 'must be at most 255 characters', abort: true })
-      .regex(
-        filenamePattern,
-        'may contain letters, digits, spaces and . _ ( ) + , = @ -, and must start with a letter or digit',
-      ),
+    filename,
     contentType: z.enum(allowedContentTypes as [string, ...string[]], {
       error: `must be one of ${allowedContentTypes.join(', ')}`,
     }),
@@ -49,10 +51,17 @@ export const listUploadsQuerySchema = z.object({
   cursor: z.string().max(256, 'is not a valid cursor').optional(),
 });
 
-/** Zod's issues as problem `errors`: the field path and a message that never contains the input. */
-export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+/**
+ * Zod's issues as problem `errors`: the field path, a message that never contains the input, and
+ * for a refused file name the stable `reason` (the rule it breaks) a client can switch on.
+ */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    const reason = issue.code === 'custom' ? issue.params?.reason : undefined;
+    return {
+      path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
+      message: issue.message,
+      ...(typeof reason === 'string' && { reason }),
+    };
+  });
 }

@@ -66,22 +66,24 @@ describe('request bodies', () => {
   });
 
   test.each([
-    ['a path traversal', '../../etc/passwd'],
-    ['a slash', 'a/b.txt'],
-    ['a backslash', 'a\\b.txt'],
-    ['a NUL', 'a\u0000b.txt'],
-    ['300 characters', `${'x'.repeat(296)}.txt`],
-    ['a line feed', 'a\nb.txt'],
-    ['a carriage return', 'a\rSet-Cookie: x.txt'],
-    ['a tab', 'a\tb.txt'],
-    ['a bidi override', 'invoice\u202Efdp.exe'],
-    ['a leading dot', '.env'],
-    ['nothing', ''],
-  ])('a filename with %s is 400, and is not echoed', async (_, filename) => {
+    ['a path traversal', '../../etc/passwd', 'path-separator'],
+    ['a slash', 'a/b.txt', 'path-separator'],
+    ['a backslash', 'a\\b.txt', 'path-separator'],
+    ['a NUL', 'a\u0000b.txt', 'control-character'],
+    ['256 UTF-8 bytes', `${'\u20AC'.repeat(85)}a`, 'too-long'],
+    ['a line feed', 'a\nb.txt', 'control-character'],
+    ['a carriage return', 'a\rSet-Cookie: x.txt', 'control-character'],
+    ['a tab', 'a\tb.txt', 'control-character'],
+    ['a bidi override', 'invoice\u202Efdp.exe', 'format-character'],
+    ['a stray zero-width joiner', 'a\u200D.txt', 'format-character'],
+    ['an unpaired surrogate', 'a\uD800b.txt', 'malformed-unicode'],
+    ['only two dots', '..', 'reserved-name'],
+    ['nothing', '', 'empty'],
+  ])('a filename with %s is 400 naming the rule broken, and is not echoed', async (_, filename, reason) => {
     const response = await post(JSON.stringify({ ...valid, filename }));
     const text = await response.clone().text();
     const problem = await expectProblem(response, 400);
-    expect(problem.errors).toEqual([{ path: 'filename', message: expect.any(String) }]);
+    expect(problem.errors).toEqual([{ path: 'filename', message: expect.any(String), reason }]);
     if (filename.length > 2) expect(text).not.toContain(JSON.stringify(filename).slice(1, -1));
   });
 

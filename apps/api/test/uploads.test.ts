@@ -57,7 +57,7 @@ async function created(user: string, body?: object): Promise<Created> {
 describe('POST /v1/uploads and the presigned PUT', () => {
   let upload: Created;
   const albTraceRoot = '1-6a0b1c2d-0123456789abcdef01234567';
-  const key = () => `incoming/${subOf('demo')}/${upload.uploadId}/notes.txt`;
+  const key = () => `incoming/${subOf('demo')}/${upload.uploadId}`;
 
   beforeAll(async () => {
     const response = await createUpload('demo', undefined, { 'x-amzn-trace-id': `Root=${albTraceRoot}` });
@@ -82,7 +82,7 @@ describe('POST /v1/uploads and the presigned PUT', () => {
     expect(upload.uploadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  test('returns a short-lived PUT for incoming/<sub>/<uploadId>/<name> with owner and trace context as signed headers', () => {
+  test('returns a short-lived PUT for incoming/<sub>/<uploadId> with owner and trace context as signed headers', () => {
     expect(upload.upload.method).toBe('PUT');
     expect(new URL(upload.upload.url).pathname).toBe(`/${directory().bucket}/${key()}`);
     expect(new URL(upload.upload.url).searchParams.get('X-Amz-Expires')).toBe('300');
@@ -118,8 +118,8 @@ describe('POST /v1/uploads and the presigned PUT', () => {
       'hello world',
     ],
     [
-      'to another key of the caller',
-      (path: string) => path.replace('notes.txt', 'other.txt'),
+      'to another upload id of the caller',
+      (path: string) => path.replace(upload.uploadId, '01890a5d-ac96-774b-bcce-b302099a8057'),
       () => ({}),
       'hello world',
     ],

@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { decideRecord, type ObservedObject } from './decide-record.ts';
 import type { UploadItem } from './upload-item.ts';
 
-const key = 'incoming/sub-1/up-1/a.txt';
+const key = 'incoming/sub-1/up-1';
 const object = (overrides: Partial<ObservedObject> = {}): ObservedObject => ({
   key,
-  address: { ownerSub: 'sub-1', uploadId: 'up-1', filename: 'a.txt' },
+  address: { ownerSub: 'sub-1', uploadId: 'up-1' },
   eTag: 'etag-2',
   owner: 'sub-1',
   uploadIdMetadata: 'up-1',

@@ -44,7 +44,7 @@ export async function processRecord(
     return { key, outcome: 'ignored', reason: 'folder placeholder' };
   const address = parseUploadKey(key);
   if (!address)
-    return { key, outcome: 'rejected', reason: 'not an upload key (incoming/<owner>/<upload id>/<name>)' };
+    return { key, outcome: 'rejected', reason: 'not an upload key (incoming/<owner>/<upload id>)' };
 
   const bucket = record.s3.bucket.name;
   const { eTag, versionId, sequencer } = record.s3.object;

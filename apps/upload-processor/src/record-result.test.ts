@@ -29,8 +29,8 @@ afterAll(() => platform?.stop());
 let counter = 0;
 async function pendingUpload() {
   counter += 1;
-  const address = { ownerSub: 'sub-1', uploadId: `up-${counter}`, filename: 'a.txt' };
-  const key = `incoming/sub-1/${address.uploadId}/a.txt`;
+  const address = { ownerSub: 'sub-1', uploadId: `up-${counter}` };
+  const key = `incoming/sub-1/${address.uploadId}`;
   await documents.send(
     new PutCommand({
       TableName: table,
@@ -75,7 +75,7 @@ describe('recordResult', () => {
       detectedContentType: 'text/plain',
       objectETag: 'aaa',
       objectSequencer: comparableSequencer('0A1'),
-      objectKey: `incoming/sub-1/${upload.address.uploadId}/a.txt`,
+      objectKey: `incoming/sub-1/${upload.address.uploadId}`,
     });
   });
 

@@ -16,65 +16,84 @@ afterAll(() => fixture?.stop());
 const owner = 'a1b2c3d4-0000-4000-8000-00000000abcd';
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** The file name that makes `incoming/<owner>/<uuid>/<name>` exactly `bytes` UTF-8 bytes long. */
-function nameForKeyOfBytes(bytes: number): string {
-  const prefixBytes = Buffer.byteLength(`incoming/${owner}/${'0'.repeat(36)}/`);
-  const rest = bytes - prefixBytes - '.txt'.length;
+/** The segment that makes `incoming/<owner>/<segment>` exactly `bytes` UTF-8 bytes long. */
+function segmentForKeyOfBytes(bytes: number): string {
+  const rest = bytes - Buffer.byteLength(`incoming/${owner}/`) - '.txt'.length;
   return `${'ü'.repeat(Math.floor(rest / 2))}${'a'.repeat(rest % 2)}.txt`;
 }
 
-const names: [string, string][] = [
+/** The item once recorded (moto may show an item it is still creating with its key alone). */
+const until = (uploadId: string, what: string) =>
+  eventually(async () => {
+    const current = await fixture.item(owner, uploadId);
+    return ['PROCESSED', 'REJECTED'].includes(String(current?.status)) && current;
+  }, what);
+
+describe('an upload with a real file name', () => {
+  // The api makes keys from ids only; the name lives on the item, and this function leaves it be.
+  const filename =
+    "report (final) [v2] 100% #1 & co's \u{1F469}\u200D\u{1F469}\u200D\u{1F467} cafe\u0301.pdf";
+
+  test('is processed under incoming/<owner>/<uploadId>, its name untouched, byte for byte', async () => {
+    const body = 'named\n';
+    const upload = await fixture.createUpload(owner, filename, Buffer.byteLength(body));
+    expect(upload.key).toBe(`incoming/${owner}/${upload.uploadId}`);
+    await fixture.putObject(upload.key, body, { owner, 'upload-id': upload.uploadId });
+    const item = await until(upload.uploadId, 'the processed item');
+    expect(item).toMatchObject({ status: 'PROCESSED', objectKey: upload.key, sha256: sha256(body) });
+    expect(Buffer.from(String(item.filename))).toEqual(Buffer.from(filename));
+    const message = await eventually(
+      async () => (await fixture.ledgerMessages()).find((m) => m.body.uploadId === upload.uploadId),
+      'the ledger message',
+    );
+    expect(message.body.key).toBe(upload.key);
+  });
+});
+
+// Keys the api never issues (someone with write access to the bucket): S3 form-encodes them in the
+// event, and the function must still decode each to its exact bytes before it refuses it. The odd
+// part sits where the upload id goes, so each is recorded as a REJECTED item under its exact key.
+const keys: [string, string][] = [
   ['a space', 'red flower.jpg'],
   ['a plus', 'a+b.txt'],
   ['a percent sign', '100%.txt'],
   ['é in NFC', '\u00e9.txt'],
   ['é in NFD', 'e\u0301.txt'],
   ['an emoji', '\u{1F4F7} photo.png'],
-  ['a 900-byte key', nameForKeyOfBytes(900)],
+  ['a 900-byte key', segmentForKeyOfBytes(900)],
 ];
 
-describe('object keys: each processed and recorded under its exact key', () => {
-  const uploads = new Map<string, { key: string; uploadId: string; body: string }>();
+describe('object keys the api never issues: each decoded to its exact bytes', () => {
+  const written = new Map<string, string>();
 
   beforeAll(async () => {
-    for (const [label, name] of names) {
-      const body = `contents of ${label}\n`;
-      const upload = await fixture.createUpload(owner, name, Buffer.byteLength(body));
-      await fixture.putObject(upload.key, body, { owner, 'upload-id': upload.uploadId });
-      uploads.set(label, { ...upload, body });
+    for (const [label, segment] of keys) {
+      const key = `incoming/${owner}/${segment}`;
+      await fixture.putObject(key, `contents of ${label}\n`, { owner });
+      written.set(label, key);
     }
   });
 
-  test.each(names)('%s', async (label) => {
-    const upload = uploads.get(label);
-    if (!upload) throw new Error(label);
-    if (label === 'a 900-byte key') expect(Buffer.byteLength(upload.key)).toBe(900);
-    const item = await eventually(async () => {
-      const current = await fixture.item(owner, upload.uploadId);
-      return current?.status !== 'PENDING' && current;
-    }, `the item of ${label}`);
-    // PROCESSED means the decoded key matched the key the upload was issued for, byte for byte.
-    expect(item).toMatchObject({ status: 'PROCESSED', objectKey: upload.key, sha256: sha256(upload.body) });
-    // The item is written before the invocation ends; its report follows.
-    const [report, ...more] = await fixture.invocationsFor(upload.key);
+  test.each(keys)('%s', async (label, segment) => {
+    const key = written.get(label) ?? '';
+    if (label === 'a 900-byte key') expect(Buffer.byteLength(key)).toBe(900);
+    const item = await until(segment, `the item of ${label}`);
+    // The item addressed by the decoded key, recording that key byte for byte.
+    expect(item).toMatchObject({ status: 'REJECTED', statusReason: 'no-upload-record' });
+    expect(Buffer.from(String(item.objectKey))).toEqual(Buffer.from(key));
+    const [report, ...more] = await fixture.invocationsFor(key);
     expect(more).toEqual([]);
-    expect(summary(report).records).toEqual([
-      expect.objectContaining({ outcome: 'processed', key: upload.key, sha256: sha256(upload.body) }),
-    ]);
-    const message = await eventually(
-      async () => (await fixture.ledgerMessages()).find((m) => m.body.uploadId === upload.uploadId),
-      `the ledger message of ${label}`,
-    );
-    expect(Buffer.from(message.body.key)).toEqual(Buffer.from(upload.key));
+    expect(summary(report).records).toEqual([{ key, outcome: 'rejected', reason: 'no-upload-record' }]);
   });
 
-  test('the NFC and NFD names stay different bytes in the recorded keys', async () => {
-    const recordedName = async (label: string) => {
-      const item = await fixture.item(owner, uploads.get(label)?.uploadId ?? '');
-      return Buffer.from(String(item?.objectKey).split('/').at(-1) ?? '');
-    };
-    expect(await recordedName('é in NFC')).toEqual(Buffer.from([0xc3, 0xa9, 0x2e, 0x74, 0x78, 0x74]));
-    expect(await recordedName('é in NFD')).toEqual(Buffer.from([0x65, 0xcc, 0x81, 0x2e, 0x74, 0x78, 0x74]));
+  test('the NFC and NFD spellings stay two different items and keys', async () => {
+    const recorded = async (segment: string) =>
+      Buffer.from(String((await fixture.item(owner, segment))?.objectKey));
+    expect(await recorded('\u00e9.txt')).toEqual(Buffer.from(`incoming/${owner}/\u00e9.txt`));
+    expect(await recorded('e\u0301.txt')).toEqual(Buffer.from(`incoming/${owner}/e\u0301.txt`));
+    expect((await recorded('e\u0301.txt')).subarray(-7)).toEqual(
+      Buffer.from([0x65, 0xcc, 0x81, 0x2e, 0x74, 0x78, 0x74]),
+    );
   });
 });
 

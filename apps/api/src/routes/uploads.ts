@@ -54,7 +54,9 @@ export function uploadRoutes(options: UploadRoutesOptions): Router {
       const { filename, contentType, size } = parsed.data;
       const { sub } = callerOf(res);
       const uploadId = newUploadId();
-      const objectKey = `incoming/${sub}/${uploadId}/${filename}`;
+      // The name is the user's to choose; the key is not: made from ids only, it is the same few
+      // ASCII bytes in S3, the event URL-encoding, the ledger and the signed URL, whatever the name.
+      const objectKey = `incoming/${sub}/${uploadId}`;
       await uploads.create({
         ownerSub: sub,
         uploadId,

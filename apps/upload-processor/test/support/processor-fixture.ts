@@ -118,7 +118,7 @@ export async function startProcessorFixture(options: FixtureOptions = {}) {
     /** Creates the PENDING item as the api does when it issues an upload URL. */
     async createUpload(ownerSub: string, filename: string, declaredBytes: number) {
       const uploadId = randomUUID();
-      const key = `incoming/${ownerSub}/${uploadId}/${filename}`;
+      const key = `incoming/${ownerSub}/${uploadId}`;
       await documents.send(
         new PutCommand({
           TableName: resources.names.uploadsTable,
