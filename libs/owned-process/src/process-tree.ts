@@ -14,7 +14,8 @@ function processTable(): ProcessEntry[] {
     .split('\n')
     .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
     .filter((match): match is RegExpMatchArray => match !== null)
-    .map(([, pid, ppid, command]) => ({ pid: Number(pid), ppid: Number(ppid), command: command ?? '' }));
+    .map(([, pid, ppid, command]) => ({ pid: Number(pid), ppid: Number(ppid), command: command ?? '' }))
+    .filter((entry) => !entry.command.startsWith('ps -A -o'));
 }
 
 /** Every process below `pid` in the tree, now. */

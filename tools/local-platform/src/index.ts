@@ -18,3 +18,4 @@ export { repoRoot } from './paths.ts';
 export { waitUntilHealthy } from './wait-until-healthy.ts';
 export { ensureUploadsTable } from './bootstrap/storage.ts';
 export { checkPrerequisites, describeProblems, type Problem } from './check-prerequisites.ts';
+export { packagedBinaries, type PostgresBinaries } from './postgres/postgres-binaries.ts';
