@@ -1,0 +1,30 @@
+// `npm test` on a machine where PostgreSQL cannot start: it stops before any suite runs, in
+// seconds, with one message naming the cause. The binary is broken in a copy, never in this tree.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { brokenPostgresBinaries } from '@keyless/testing/broken-postgres';
+import { expect, test } from 'vitest';
+
+const root = join(import.meta.dirname, '../../..');
+
+test('npm test with an unusable PostgreSQL exits non-zero within 60 s, naming the cause once', () => {
+  const broken = brokenPostgresBinaries();
+  try {
+    const result = spawnSync('npm', ['test'], {
+      cwd: root,
+      env: { ...process.env, KEYLESS_POSTGRES_BINARIES: broken.directory },
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.match(/PostgreSQL cannot start/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/cause: .*initdb.*"postgres" is needed by initdb/);
+    expect(result.stderr).toContain('fix:');
+    // No suite ran: Nx was never started.
+    expect(result.stdout).not.toMatch(/nx run-many|NX {3}Running/);
+  } finally {
+    broken.remove();
+  }
+});
