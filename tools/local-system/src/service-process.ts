@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnOwned, stopOwned } from '@keyless/owned-process';
 import { createInterface } from 'node:readline';
 import { waitUntilHealthy } from '@keyless/local-platform';
 
@@ -38,31 +39,19 @@ export type OutputLine = (service: string, line: string) => void;
  * The one place a service process is spawned, and its `stop` the one way one is stopped.
  */
 export function spawnServiceProcess(spec: ServiceSpec, output: OutputLine): ServiceProcess {
-  const child = spawn(process.execPath, spec.args, {
+  // Its own process group, tied to this process: Ctrl-C reaches the CLI alone, and nothing outlives it.
+  const child = spawnOwned(process.execPath, spec.args, {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH ?? '', ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => output(spec.name, line));
+    if (stream) createInterface({ input: stream }).on('line', (line) => output(spec.name, line));
   }
   const exited = new Promise<ServiceExit>((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit({ code, signal })),
   );
-  return { name: spec.name, child, exited, stop: () => stopProcess(child, exited, spec.stopTimeoutMs) };
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has gone. */
-async function stopProcess(
-  child: ChildProcess,
-  exited: Promise<ServiceExit>,
-  graceMs = 5_000,
-): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  child.kill('SIGTERM');
-  await exited;
-  clearTimeout(killer);
+  return { name: spec.name, child, exited, stop: () => stopOwned(child, spec.stopTimeoutMs) };
 }
 
 /**

@@ -4,12 +4,17 @@ import { expect, test } from 'vitest';
 
 const script = join(import.meta.dirname, '../assert-no-orphans.py');
 const run = (shell: string) =>
-  spawnSync('python3', [script, '--grace-seconds', '1', 'sh', '-c', shell], { encoding: 'utf8', timeout: 30_000 });
+  spawnSync('python3', [script, '--grace-seconds', '1', 'sh', '-c', shell], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 test('a command that leaves a process running fails, naming it, and the process is killed', () => {
   const result = run('sleep 60 & exit 0');
   expect(result.status).toBe(1);
-  expect(result.stdout).toMatch(/1 process\(es\) of the run still running 1 s after it ended:\n\s+\d+ sleep 60/);
+  expect(result.stdout).toMatch(
+    /1 process\(es\) of the run still running 1 s after it ended:\n\s+\d+ sleep 60/,
+  );
   const pid = Number(/(\d+) sleep 60/.exec(result.stdout)?.[1]);
   expect(() => process.kill(pid, 0)).toThrow();
 });

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LambdaCredentialEnvironment } from '@keyless/identity-plane';
+import { spawnOwned } from '@keyless/owned-process';
 import type { FunctionDefinition } from '../function-definition.ts';
 import { lambdaEnvironmentVariables, nodeArguments } from '../lambda-environment-variables.ts';
 import { RuntimeInitError, startRuntimeApiServer } from './runtime-api-server.ts';
@@ -61,7 +61,8 @@ export async function startExecutionEnvironment(spec: EnvironmentSpec): Promise<
   const { environment: credentials, expiration } = await spec.credentials();
   const api = await startRuntimeApiServer();
   const started = performance.now();
-  const child = spawn(
+  // Its own process group, tied to this process: nothing outlives the local Lambda runtime.
+  const child = spawnOwned(
     spec.nodeExecutable,
     [...nodeArguments(fn.memorySizeMb), ...spec.nodeArguments, runtimeClient],
     {
@@ -75,7 +76,7 @@ export async function startExecutionEnvironment(spec: EnvironmentSpec): Promise<
     },
   );
   for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on('line', spec.output);
+    if (stream) createInterface({ input: stream }).on('line', spec.output);
   let running = true;
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ? `signal: ${signal}` : `exit status ${code}`));
