@@ -1,73 +1,25 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntilGone } from '@keyless/owned-process/process-tree';
 import { afterAll, describe, expect, test } from 'vitest';
 import { connectedSpans, readSpans } from '../src/trace-tree.ts';
+import { cli, startCli } from './support/running-cli.ts';
 
-const cli = join(import.meta.dirname, '../src/cli.ts');
 const workDir = mkdtempSync(join(tmpdir(), 'keyless-cli-test-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-function descendants(pid: number): number[] {
-  const { stdout } = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  const children = stdout.split('\n').map(Number).filter(Boolean);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The data directory a postgres server runs in, from its command line (`-D <dir>`). */
-function postgresDataDirs(pids: number[]): string[] {
-  return pids.flatMap((pid) => {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const at = args.indexOf('-D');
-      return at >= 0 && readlinkSync(`/proc/${pid}/exe`).endsWith('postgres') ? [args[at + 1] ?? ''] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-async function waitForFile(path: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let i = 0; i < 600 && !existsSync(path); i++) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
-    await sleep(100);
-  }
-  if (!existsSync(path)) throw new Error(`no platform file after 60 s:\n${output()}`);
-}
-
 describe('npm start', () => {
   test(
-    'comes up, runs the rehearsal and the demo, and stops cleanly on SIGTERM',
+    'comes up, runs the rehearsal and the demo, and stops cleanly on Ctrl-C to its process group',
     { timeout: 240_000 },
     async () => {
-      const file = join(workDir, 'platform.json');
-      const child = spawn(process.execPath, [cli, 'start'], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          KEYLESS_PLATFORM_FILE: file,
-          KEYLESS_TOKEN_DIR: join(workDir, 'tokens'),
-          KEYLESS_TRACES_FILE: join(workDir, 'traces.jsonl'),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await waitForFile(file, child, () => output);
-
-      const platform = JSON.parse(readFileSync(file, 'utf8'));
+      const running = await startCli(workDir);
+      const file = running.platformFile;
+      const output = running.output;
+      const { platform } = running;
       expect(platform).toMatchObject({ version: 1, region: 'eu-west-1', accountId: '123456789012' });
       expect(platform.resources.names).toMatchObject({ bucket: 'keyless-files', uploadsTable: 'uploads' });
       expect(platform.resources.userDirectory.users.map((u: { username: string }) => u.username)).toEqual([
@@ -79,7 +31,7 @@ describe('npm start', () => {
       const discovery = await fetch(`${platform.identity.issuers.eks}/.well-known/openid-configuration`);
       expect(((await discovery.json()) as { issuer: string }).issuer).toBe(platform.identity.issuers.eks);
       await sleep(200);
-      expect(output).toContain(platform.endpoints.aws);
+      expect(output()).toContain(platform.endpoints.aws);
 
       // `npm run rehearse:deploy` against the running system: every rehearsal behaves as printed.
       const rehearsal = spawnSync(process.execPath, [cli, 'rehearse-deploy'], {
@@ -102,7 +54,7 @@ describe('npm start', () => {
       expect(demo.stdout.match(/✔/g)).toHaveLength(12);
 
       // The trace of the upload crosses every hop, including the two asynchronous ones.
-      const spans = readSpans(platform.tracesFile);
+      const spans = readSpans(platform.tracesFile ?? '');
       const post = spans.find(
         (span) => span.resource['service.name'] === 'api' && span.attributes['http.route'] === '/v1/uploads',
       );
@@ -122,18 +74,18 @@ describe('npm start', () => {
         ),
       ).toBe(true);
 
-      const children = descendants(child.pid ?? 0);
-      const dataDirs = postgresDataDirs(children);
-      // emulator, PostgreSQL, ledger-worker, two api tasks, at least one warm Lambda environment
-      expect(children.length).toBeGreaterThanOrEqual(6);
-      expect(dataDirs).toHaveLength(1);
+      const { pids, clusterDirs } = running.tree();
+      // emulator, PostgreSQL, ledger-worker, two api tasks, at least one warm Lambda environment, the watchdog
+      expect(pids.length).toBeGreaterThanOrEqual(7);
+      expect(clusterDirs).toHaveLength(1);
 
-      const exitCode = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
-      child.kill('SIGTERM');
-      expect(await exitCode).toBe(0);
-      expect(children.filter(alive)).toEqual([]);
+      // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+      process.kill(-(running.child.pid ?? 0), 'SIGINT');
+      expect(await running.exitCode).toBe(0);
+      expect(await waitUntilGone(pids, 10_000)).toEqual([]);
       expect(existsSync(file)).toBe(false);
-      expect(dataDirs.filter((dir) => existsSync(dir))).toEqual([]);
+      expect(clusterDirs.filter((dir) => existsSync(dir))).toEqual([]);
+      expect(output()).not.toMatch(/\n\s+at /);
     },
   );
 
