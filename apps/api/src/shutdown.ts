@@ -17,7 +17,8 @@ export interface DrainOptions {
  * SIGTERM handling, in the order a load balancer needs it:
  * 1. `/readyz` fails and every response closes its connection, but requests are still served, so
  *    whatever the load balancer sends until it notices (health-check interval x unhealthy
- *    threshold locally; already deregistered on ECS) still succeeds;
+ *    threshold where nothing deregisters the instance; on ECS and under `npm start` it is
+ *    deregistered and drained before SIGTERM) still succeeds;
  * 2. stop accepting connections and close idle ones;
  * 3. wait for in-flight requests, up to the deadline, then close what is left.
  * Resolves with the number of connections that had to be cut.
