@@ -1,4 +1,9 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import {
+  spawn,
+  type ChildProcess,
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptions,
+} from 'node:child_process';
 import { holdGroup, releaseGroup } from './lifeline.ts';
 
 export interface OwnedSpawnOptions extends Omit<SpawnOptions, 'detached'> {
@@ -23,6 +28,16 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * stopping it, the owner's watchdog stops the whole group. When the leader exits, whatever it left
  * in its group is killed too.
  */
+export function spawnOwned(
+  command: string,
+  args: readonly string[],
+  options?: Omit<OwnedSpawnOptions, 'stdio'> & { stdio?: 'pipe' },
+): ChildProcessWithoutNullStreams;
+export function spawnOwned(
+  command: string,
+  args: readonly string[],
+  options?: OwnedSpawnOptions,
+): ChildProcess;
 export function spawnOwned(
   command: string,
   args: readonly string[],

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spawnOwned } from '@keyless/owned-process';
 import { freePort } from '@keyless/local-platform';
 import { waitFor } from './wait-for.ts';
 
@@ -27,7 +28,7 @@ export interface ApiInstance {
  */
 export async function startApiInstance(env: Record<string, string>): Promise<ApiInstance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: apiDir,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
   });

@@ -1,8 +1,9 @@
 // Runs the real worker as a child process, exactly as its container does:
 // `node --import @keyless/telemetry/register src/main.ts`, configured only through its environment.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { spawnOwned } from '@keyless/owned-process';
 import { freePort } from '@keyless/local-platform';
 
 const appDir = join(import.meta.dirname, '..', '..');
@@ -43,7 +44,7 @@ export interface WorkerEnvironment {
 
 export async function startWorkerProcess({ region, awsEndpoint, queueUrl, ...extra }: WorkerEnvironment) {
   const healthPort = await freePort();
-  const child = spawn(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: appDir,
     env: {
       PATH: process.env.PATH,

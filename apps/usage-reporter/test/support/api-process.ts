@@ -1,10 +1,10 @@
 // The API, started as its container starts it, with the `api` task role's credentials from the
 // identity plane's ECS endpoint: the route under test is the one admins call, not a copy of it.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { spawnOwned } from '@keyless/owned-process';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { adminClients, freePort } from '@keyless/local-platform';
 import type { ReporterSystem } from './reporter-system.ts';
@@ -25,7 +25,7 @@ export async function startApi(system: ReporterSystem): Promise<ApiProcess> {
     family: 'api',
   });
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: apiDir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -45,7 +45,7 @@ export async function startApi(system: ReporterSystem): Promise<ApiProcess> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

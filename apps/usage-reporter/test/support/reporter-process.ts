@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spawnOwned } from '@keyless/owned-process';
 import type { ReporterSystem } from './reporter-system.ts';
 
 const appDir = join(import.meta.dirname, '..', '..');
@@ -23,7 +23,7 @@ export function startReporter(
   extra: Record<string, string> = {},
 ): ReporterRun {
   const { platform } = system;
-  const child = spawn(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: appDir,
     env: {
       PATH: process.env.PATH ?? '',

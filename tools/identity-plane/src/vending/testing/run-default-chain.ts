@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnOwned } from '@keyless/owned-process';
 
 export interface DefaultChainResult {
   accessKeyIds?: string[];
@@ -20,7 +20,7 @@ export function resolveInChildProcess(
   { distinct = 1, maxResolutions = distinct * 20 }: { distinct?: number; maxResolutions?: number } = {},
 ): Promise<DefaultChainResult> {
   const home = mkdtempSync(join(tmpdir(), 'vending-home-'));
-  const child = spawn(
+  const child = spawnOwned(
     process.execPath,
     [new URL('./default-chain-child.ts', import.meta.url).pathname, String(distinct), String(maxResolutions)],
     {
@@ -30,8 +30,8 @@ export function resolveInChildProcess(
   );
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
