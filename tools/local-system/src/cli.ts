@@ -1,5 +1,6 @@
 // `npm start` and `npm run rehearse:deploy`.
 import { readFile } from 'node:fs/promises';
+import { holdPath } from '@keyless/owned-process';
 import { loadConfig } from '@keyless/config';
 import { writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
@@ -34,6 +35,8 @@ async function start(): Promise<void> {
       ...(services && { albUrl: services.albUrl, tracesFile: config.KEYLESS_TRACES_FILE }),
     };
     await writePlatformFile(file, description);
+    // It holds the demo users' passwords: if this process is killed, its watchdog deletes it.
+    holdPath(file);
     console.log(summary(description, file, performance.now() - startedAt));
     if (services) {
       const schedule = setInterval(
