@@ -17,4 +17,3 @@ export async function writePlatformFile(path: string, description: SystemDescrip
   });
   await rename(partial, path);
 }
-
