@@ -18,7 +18,7 @@ function readable(line: string): string | undefined {
   if (typeof entry !== 'object' || entry === null) return line;
   if ('_aws' in entry) return undefined;
   const { level, msg, time: _time, service: _service, trace_id: traceId, ...rest } = entry;
-  const detail = ['decision', 'role', 'reason', 'status', 'route', 'outcome', 'error']
+  const detail = ['decision', 'role', 'target', 'reason', 'status', 'route', 'outcome', 'error']
     .filter((key) => rest[key] !== undefined)
     .map((key) => `${key}=${typeof rest[key] === 'string' ? rest[key] : JSON.stringify(rest[key])}`);
   const trace = typeof traceId === 'string' ? ` trace=${traceId.slice(0, 8)}` : '';

@@ -48,7 +48,7 @@ describe('in-process parts log under their own name', () => {
     expect(JSON.parse(line ?? '')).toMatchObject({ service: name, msg: 'hello', status: 200 });
 
     const { output, text } = printed(false);
-    outputLogger(name, output).info({ status: 200 }, 'hello');
-    expect(text).toEqual([`${name.padEnd(16)}| info  hello status=200\n`]);
+    outputLogger(name, output).info({ status: 200, target: 'http://127.0.0.1:8081' }, 'hello');
+    expect(text).toEqual([`${name.padEnd(16)}| info  hello target=http://127.0.0.1:8081 status=200\n`]);
   });
 });
