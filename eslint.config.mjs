@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { moduleBoundaries } from './tools/setup/module-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.local/**', '**/coverage/**', '**/cdk.out/**'] },
@@ -16,7 +17,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
           message:
             "Use `import * as z from 'zod'`: esbuild cannot tree-shake the named `z`, and a Lambda bundle would carry every Zod locale (colinhacks/zod#6597).",
         },
@@ -28,4 +30,5 @@ export default tseslint.config(
     files: ['**/cli.ts', '**/*.mjs', '**/bin/**', '**/*.test.ts', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
+  ...moduleBoundaries(import.meta.dirname),
 );

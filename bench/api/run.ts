@@ -116,7 +116,7 @@ async function startBare(name: string, body: string, nodeFlags: string[] = []): 
 
 async function startAlb(target: Target): Promise<Target> {
   const port = await freePort();
-  const alb = startNode('alb', ['tools/local-alb/src/cli.ts'], {
+  const alb = startNode('alb', ['local/alb/src/cli.ts'], {
     cwd: root,
     env: { ALB_PORT: String(port), ALB_TARGETS: new URL(target.url).origin },
   });

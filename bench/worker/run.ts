@@ -150,7 +150,7 @@ try {
     benchmark: 'ledger-worker',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-    emulator: 'moto server (tools/local-platform/requirements.in), embedded PostgreSQL',
+    emulator: 'moto server (local/platform/requirements.in), embedded PostgreSQL',
     messages,
     round,
     backlog,

@@ -12,7 +12,7 @@ import { goProblem, goVersion } from './check-go.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const venvDir = join(root, '.local', 'venv');
-const requirements = join(root, 'tools', 'local-platform', 'requirements.lock');
+const requirements = join(root, 'local', 'platform', 'requirements.lock');
 const minPython = [3, 10];
 
 function sha256(file) {

@@ -12,17 +12,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const reportDir = join(root, '.local', 'test-results');
 const node24 = join(root, 'node_modules', '.bin', 'node');
 const forwarded = process.argv.slice(2);
-rmSync(reportDir, { recursive: true, force: true });
 
 const prerequisites = spawnSync(
   node24,
-  [join(root, 'tools', 'local-platform', 'bin', 'check-prerequisites.ts')],
+  [join(root, 'local', 'platform', 'bin', 'check-prerequisites.ts')],
   {
     cwd: root,
     stdio: 'inherit',
   },
 );
 if (prerequisites.status !== 0) process.exit(1);
+// Only now: a run that stops at the prerequisites (a test of them runs one) keeps the reports it found.
+rmSync(reportDir, { recursive: true, force: true });
 
 const nx = spawnSync(
   join(root, 'node_modules', '.bin', 'nx'),

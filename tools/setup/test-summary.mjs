@@ -64,7 +64,7 @@ export function formatSummary(summary) {
 /** Every project with a `test` target: the reports expected after a full run. */
 export function projectsWithTests(root) {
   const projects = [];
-  for (const group of ['apps', 'libs', 'tools', 'infra']) {
+  for (const group of ['apps', 'libs', 'local', 'tools', 'infra']) {
     for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
       const file = join(root, group, entry.name, 'project.json');
       if (!entry.isDirectory() || !existsSync(file)) continue;

@@ -15,7 +15,7 @@ function write(path: string, text: string): string {
 
 write('docs/flows/irsa.md', '# IRSA\n\n## Run it\n');
 write('libs/aws/src/client-config.ts', 'export function clientConfig() {}\n');
-write('tools/local-platform/src/index.ts', '');
+write('local/platform/src/index.ts', '');
 write('apps/upload-processor/src/handler.ts', '');
 
 describe('brokenLinks', () => {
@@ -37,14 +37,14 @@ describe('brokenLinks', () => {
       'docs/page.md',
       [
         '# Page',
-        '[moved](../tools/local-platform/src/emulator-admin.ts)',
+        '[moved](../local/platform/src/emulator-admin.ts)',
         '[anchor](flows/irsa.md#run-it-now) [self](#nowhere)',
         '[lines](../libs/aws/src/client-config.ts#L9) [out](../../elsewhere.md)',
         '[named](../libs/aws/src/client-config.ts#clientConfig)',
       ].join('\n'),
     );
     expect(brokenLinks(root, [page])).toEqual([
-      'docs/page.md:2: ../tools/local-platform/src/emulator-admin.ts (no such file)',
+      'docs/page.md:2: ../local/platform/src/emulator-admin.ts (no such file)',
       "docs/page.md:3: flows/irsa.md#run-it-now (no heading or id 'run-it-now')",
       "docs/page.md:3: #nowhere (no heading or id 'nowhere')",
       'docs/page.md:4: ../libs/aws/src/client-config.ts#L9 (the file has 2 lines)',
@@ -59,13 +59,13 @@ describe('missingCodePaths', () => {
     const page = write(
       'docs/mentions.md',
       [
-        'Credentials live in `tools/local-platform/src/emulator-admin.ts`; clients in `libs/aws/src/`.',
+        'Credentials live in `local/platform/src/emulator-admin.ts`; clients in `libs/aws/src/`.',
         'Add `apps/<name>/Dockerfile`, see `libs/...`, build `apps/upload-processor/dist`, run `npm test`,',
         'read `src/main.ts` and `docs/flows/irsa.md`.',
       ].join('\n'),
     );
     expect(missingCodePaths(root, [page])).toEqual([
-      'docs/mentions.md:1: `tools/local-platform/src/emulator-admin.ts` (no such file)',
+      'docs/mentions.md:1: `local/platform/src/emulator-admin.ts` (no such file)',
     ]);
   });
 });

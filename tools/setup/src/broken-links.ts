@@ -57,7 +57,7 @@ export function brokenLinks(repoRoot: string, files: string[]): BrokenLink[] {
 const generated = /(^|\/)(dist|\.local|node_modules|cdk\.out|coverage)(\/|$)/;
 
 /**
- * Paths from the repository root named in code spans (`tools/local-lambda/src/...`) that do not
+ * Paths from the repository root named in code spans (`local/lambda-runtime/src/...`) that do not
  * exist: a file that moved leaves such a mention behind as surely as a link. Placeholders
  * (`apps/<name>`, `libs/...`) and generated paths are not paths.
  */
