@@ -25,7 +25,12 @@ async function npmStartMs(): Promise<number> {
   const file = join(dir, 'platform.json');
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, 'local/system/src/cli.ts'), 'start'], {
-    env: { PATH: process.env.PATH, KEYLESS_PLATFORM_FILE: file, KEYLESS_TOKEN_DIR: join(dir, 'tokens'), KEYLESS_TRACES_FILE: join(dir, 'traces.jsonl') },
+    env: {
+      PATH: process.env.PATH,
+      KEYLESS_PLATFORM_FILE: file,
+      KEYLESS_TOKEN_DIR: join(dir, 'tokens'),
+      KEYLESS_TRACES_FILE: join(dir, 'traces.jsonl'),
+    },
     stdio: 'ignore',
   });
   while (!existsSync(file)) {

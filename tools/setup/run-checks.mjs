@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: first the prerequisites every suite needs (PostgreSQL and the emulator start here, a
-// loopback port is free), failing in seconds with the cause; then licence check, lint, typecheck
+// loopback port is free), failing in seconds with the cause; then licence check, formatting, lint, typecheck
 // and every project's tests through Nx; then one account added up from the Vitest JSON reports.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -13,14 +13,10 @@ const reportDir = join(root, '.local', 'test-results');
 const node24 = join(root, 'node_modules', '.bin', 'node');
 const forwarded = process.argv.slice(2);
 
-const prerequisites = spawnSync(
-  node24,
-  [join(root, 'local', 'platform', 'bin', 'check-prerequisites.ts')],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
+const prerequisites = spawnSync(node24, [join(root, 'local', 'platform', 'bin', 'check-prerequisites.ts')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (prerequisites.status !== 0) process.exit(1);
 // Only now: a run that stops at the prerequisites (a test of them runs one) keeps the reports it found.
 rmSync(reportDir, { recursive: true, force: true });
@@ -31,6 +27,7 @@ const nx = spawnSync(
     'run-many',
     '-t',
     'licenses',
+    'format',
     'lint',
     'typecheck',
     'test',

@@ -1,4 +1,5 @@
-export { buildKeylessApp, type KeylessStacks } from './keyless-app.ts';
+export { buildKeylessApp } from './keyless-app.ts';
+export type { KeylessStacks } from './keyless-stacks.ts';
 export { EKS_KUBERNETES_VERSION } from './eks-version.ts';
 export { readSettings, settingsSchema, SettingsError, type Settings } from './settings.ts';
 export {

@@ -1,9 +1,10 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { keylessIamModel, type KeylessIamModel } from './iam/iam-model.ts';
+import { keylessIamModel } from './iam/iam-model.ts';
+import type { KeylessStacks } from './keyless-stacks.ts';
 import { acknowledgeFindings } from './nag/acknowledgements.ts';
 import { KeylessChecks } from './nag/keyless-checks.ts';
-import { readSettings, type Settings } from './settings.ts';
+import { readSettings } from './settings.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EksStack } from './stacks/eks-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
@@ -13,22 +14,10 @@ import { PipelineStack } from './stacks/pipeline-stack.ts';
 import { ServicesStack } from './stacks/services-stack.ts';
 import { UploadsStack } from './stacks/uploads-stack.ts';
 
-export interface KeylessStacks {
-  settings: Settings;
-  model: KeylessIamModel;
-  pipeline: PipelineStack;
-  network: NetworkStack;
-  identity: IdentityStack;
-  data: DataStack;
-  uploads: UploadsStack;
-  services: ServicesStack;
-  eks: EksStack;
-  observability: ObservabilityStack;
-}
-
 /**
- * The whole keyless deployment, one stack per concern of the brief, with the security rule packs
- * registered: synth (and therefore deploy) fails on any unacknowledged finding.
+ * The whole keyless deployment, one stack per concern (network, identity, data, uploads, services,
+ * EKS, observability, pipeline), with the security rule packs registered: synth (and therefore
+ * deploy) fails on any unacknowledged finding.
  */
 export function buildKeylessApp(app: App, options: { uploadProcessorBundle?: string } = {}): KeylessStacks {
   const settings = readSettings(app.node);

@@ -77,7 +77,7 @@ const insertEvent = `INSERT INTO upload_events
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 describe('schema', () => {
-  test('upload_events and user_usage have the columns of the brief', async () => {
+  test('upload_events and user_usage have the columns the ledger needs', async () => {
     const superuser = await connect(ledger.ledgerAdminUrl);
     const { rows } = await superuser.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns

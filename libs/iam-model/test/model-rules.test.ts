@@ -43,7 +43,7 @@ const SUB = `${GITHUB_ISSUER}:sub`;
 const AUD = `${GITHUB_ISSUER}:aud`;
 
 describe('the built model', () => {
-  it('defines the six roles of the brief, once each', () => {
+  it('defines the six roles of the system, once each', () => {
     expect(model.roles.map((r) => r.name)).toEqual([...ROLE_NAMES]);
   });
 

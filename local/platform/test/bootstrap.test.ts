@@ -70,7 +70,7 @@ function claims(jwt: string): Record<string, unknown> {
   >;
 }
 
-describe('bootstrap creates the resources of the brief', () => {
+describe('bootstrap creates the resources of the system', () => {
   test('bucket, uploads table keyed by owner then upload id', async () => {
     await options.clients.s3.send(new HeadBucketCommand({ Bucket: 'keyless-files' }));
     const { Table } = await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: 'uploads' }));

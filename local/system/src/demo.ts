@@ -1,4 +1,4 @@
-// `npm run demo`: every flow of the brief against the running system, hop by hop, with the
+// `npm run demo`: every auth flow against the running system, hop by hop, with the
 // credential mechanism that authorised each. Any step that does not behave as printed fails it.
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

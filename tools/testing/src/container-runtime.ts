@@ -27,7 +27,7 @@ function ping(socketPath: string, timeoutMs: number): Promise<boolean> {
 
 /**
  * Answers within about a second whether a Docker-compatible engine is reachable. A `docker`
- * client without an engine, the normal case on CI here, must not cost a long testcontainers timeout.
+ * client without an engine (the normal case on a CI machine without Docker) must not cost a long testcontainers timeout.
  */
 export async function probeContainerRuntime(
   dockerHost: string | undefined,

@@ -3,7 +3,7 @@
 // listed here fails synth.
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { KeylessStacks } from '../keyless-app.ts';
+import type { KeylessStacks } from '../keyless-stacks.ts';
 
 const EKS_MANAGED_POLICY = (name: string) =>
   `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`;

@@ -1,7 +1,7 @@
 // One loopback HTTP server hosting both local issuers under path prefixes, the way an issuer URL
 // may carry a path (EKS: https://oidc.eks.<region>.amazonaws.com/id/<id>).
 import { createServer } from 'node:http';
-import { close, listen } from './loopback-server.ts';
+import { close, listen } from '../loopback-server.ts';
 import { createOidcIssuer, DISCOVERY_PATH, JWKS_PATH, type OidcIssuer } from './oidc-issuer.ts';
 
 export interface OidcIssuers {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDecisionLog, type Decision } from '../decision-log.ts';
-import { close, listen } from '../oidc/loopback-server.ts';
+import { close, listen } from '../loopback-server.ts';
 import { startStsFront, type StsFront } from './sts-front.ts';
 
 interface Recorded {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { adminClients } from '@keyless/emulator-admin';
 import type { ServiceCredentialIssuer } from '../contracts.ts';
 import type { Decision, DecisionLog } from '../decision-log.ts';
-import { close, listen } from '../oidc/loopback-server.ts';
+import { close, listen } from '../loopback-server.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { createIssuerKeys } from './issuer-keys.ts';
 import { proxyToEmulator } from './proxy-to-emulator.ts';

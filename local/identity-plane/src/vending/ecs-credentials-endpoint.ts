@@ -2,10 +2,16 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '@keyless/logging';
 import type { ServiceCredentialIssuer, TemporaryCredentials } from '../contracts.ts';
-import { close, listen } from '../oidc/loopback-server.ts';
 import { awsTimestamp } from './aws-timestamp.ts';
 import { CredentialCache, DEFAULT_REFRESH_MARGIN_SECONDS } from './credential-cache.ts';
-import { sendJson, sendText, type LoopbackServer, type RequestHandler } from './loopback-server.ts';
+import {
+  close,
+  listen,
+  sendJson,
+  sendText,
+  type LoopbackServer,
+  type RequestHandler,
+} from '../loopback-server.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 

@@ -8,7 +8,7 @@ import {
   DEFAULT_REFRESH_MARGIN_SECONDS,
   type CachedCredentials,
 } from './credential-cache.ts';
-import { listenOnLoopback, sendJson, sendText } from './loopback-server.ts';
+import { listenOnLoopback, sendJson, sendText } from '../loopback-server.ts';
 import { parseRoleArn } from './role-arn.ts';
 import { logDecision } from './vending-decision.ts';
 

@@ -4,7 +4,7 @@ import type { Logger } from '@keyless/logging';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { ServiceCredentialIssuer, TemporaryCredentials } from '../contracts.ts';
 import { CredentialCache, DEFAULT_REFRESH_MARGIN_SECONDS } from './credential-cache.ts';
-import { listenOnLoopback, sendJson, sendText } from './loopback-server.ts';
+import { listenOnLoopback, sendJson, sendText } from '../loopback-server.ts';
 import { POD_IDENTITY_AUDIENCE, type ProjectedTokenFile } from './projected-token-file.ts';
 import { logDecision } from './vending-decision.ts';
 

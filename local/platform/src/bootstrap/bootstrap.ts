@@ -22,7 +22,7 @@ export const lambdaFunctionName = 'upload-processor';
 export const eksClusterName = 'keyless';
 
 /**
- * Creates every resource of the brief by its fixed name. Each step is idempotent, so this runs
+ * Creates every resource of the system by its fixed name. Each step is idempotent, so this runs
  * against a fresh emulator or one bootstrapped before, and converges the latter to the model.
  */
 export async function bootstrap(options: BootstrapOptions) {

@@ -11,7 +11,7 @@ import pg from 'pg';
 
 export const ledgerDatabase = 'ledger';
 
-/** The two database users of the brief, each with its own Secrets Manager secret. */
+/** The two database users (writer, reader), each with its own Secrets Manager secret. */
 export const databaseUsers = [
   { role: 'ledger_writer', secretKey: 'writerSecret' },
   { role: 'ledger_reader', secretKey: 'readerSecret' },

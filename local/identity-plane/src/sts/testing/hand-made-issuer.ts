@@ -2,7 +2,7 @@
 // for the token checks that the well-behaved local issuers never trip.
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { close, listen } from '../../oidc/loopback-server.ts';
+import { close, listen } from '../../loopback-server.ts';
 
 export interface HandMadeIssuer {
   issuerUrl: string;

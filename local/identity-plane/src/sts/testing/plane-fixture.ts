@@ -1,4 +1,4 @@
-// One emulator, both issuers and the STS front, with the brief's roles created from the shared
+// One emulator, both issuers and the STS front, with the system's roles created from the shared
 // IAM model and the issuers registered as IAM OIDC providers: what the STS tests run against.
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { buildIamModel, defaultResourceNames, type RoleName } from '@keyless/iam-model';

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { TokenMinter } from '../../contracts.ts';
-import { listenOnLoopback, sendJson } from '../loopback-server.ts';
+import { listenOnLoopback, sendJson } from '../../loopback-server.ts';
 
 export interface TestOidcIssuer extends TokenMinter {
   readonly jwksUrl: string;

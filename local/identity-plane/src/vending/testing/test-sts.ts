@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { listenOnLoopback, sendText } from '../loopback-server.ts';
+import { listenOnLoopback, sendText } from '../../loopback-server.ts';
 
 export interface TestSts {
   readonly url: string;

@@ -1,5 +1,24 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { close, listen } from '../oidc/loopback-server.ts';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Starts `server` listening and returns its base URL (port 0 picks a free port). */
+export function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { address, family, port: bound } = server.address() as AddressInfo;
+      resolve(`http://${family === 'IPv6' ? `[${address}]` : address}:${bound}`);
+    });
+  });
+}
+
+/** Stops accepting and drops idle keep-alive connections, so close resolves promptly. */
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
 
 export interface LoopbackServer {
   /** `http://127.0.0.1:<port>` */
