@@ -1,25 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/**
- * An item of the `uploads` table (hash key `ownerSub`, range key `uploadId`). The api writes it as
- * PENDING; the upload-processor completes it once the object has arrived.
- */
-export interface UploadItem {
-  ownerSub: string;
-  uploadId: string;
-  status: string;
-  filename: string;
-  contentType: string;
-  /** What the client said it would upload; the presigned URL only accepts exactly this many bytes. */
-  declaredBytes: number;
-  objectKey: string;
-  createdAt: string;
-  /** Set by the upload-processor. */
-  bytes?: number;
-  sha256?: string;
-  processedAt?: string;
-}
+import { parseUploadsItem, type UploadsItem } from '@keyless/contracts';
 
 export class UploadExistsError extends Error {
   constructor() {
@@ -29,12 +10,13 @@ export class UploadExistsError extends Error {
 }
 
 /**
+ * The `uploads` table as the api uses it; what an item holds is the contract in `@keyless/contracts`.
  * Every read and write names the owner: a lookup by id is a GetItem on (caller, id), so another
  * user's upload is indistinguishable from one that does not exist.
  */
 export function createUploadsTable(client: DynamoDBDocumentClient, tableName: string) {
   return {
-    async create(item: UploadItem): Promise<void> {
+    async create(item: UploadsItem): Promise<void> {
       try {
         await client.send(
           new PutCommand({
@@ -49,18 +31,18 @@ export function createUploadsTable(client: DynamoDBDocumentClient, tableName: st
       }
     },
 
-    async get(ownerSub: string, uploadId: string): Promise<UploadItem | undefined> {
+    async get(ownerSub: string, uploadId: string): Promise<UploadsItem | undefined> {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: { ownerSub, uploadId } }),
       );
-      return Item as UploadItem | undefined;
+      return Item === undefined ? undefined : parseUploadsItem(Item);
     },
 
     /** Newest first (upload ids are UUIDv7), `limit` at a time, continuing after `afterUploadId`. */
     async list(
       ownerSub: string,
       { limit, afterUploadId }: { limit: number; afterUploadId?: string | undefined },
-    ): Promise<{ items: UploadItem[]; lastUploadId?: string }> {
+    ): Promise<{ items: UploadsItem[]; lastUploadId?: string }> {
       const { Items = [], LastEvaluatedKey } = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -73,7 +55,7 @@ export function createUploadsTable(client: DynamoDBDocumentClient, tableName: st
       );
       const lastUploadId = LastEvaluatedKey?.uploadId;
       return {
-        items: Items as UploadItem[],
+        items: Items.map(parseUploadsItem),
         ...(typeof lastUploadId === 'string' ? { lastUploadId } : {}),
       };
     },
@@ -89,8 +71,11 @@ export function createUploadsTable(client: DynamoDBDocumentClient, tableName: st
 
 export type UploadsTable = ReturnType<typeof createUploadsTable>;
 
-/** What a client sees of an upload: no owner, no object key. */
-export function publicUpload(item: UploadItem) {
+/**
+ * What a client sees of an upload: no owner, no object key. (An item the upload-processor made for
+ * an object no URL was issued for has no file name, type, size or creation time.)
+ */
+export function publicUpload(item: UploadsItem) {
   return {
     uploadId: item.uploadId,
     status: item.status,

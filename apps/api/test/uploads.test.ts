@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { parseUploadsItem, REPORT_POINTER_KEY, reportKey, reportPointer } from '@keyless/contracts';
 import type { SpanLine } from '@keyless/telemetry';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApiCluster, type ApiCluster } from './support/api-cluster.ts';
@@ -79,6 +81,14 @@ describe('POST /v1/uploads and the presigned PUT', () => {
       declaredBytes: { N: '11' },
       objectKey: { S: key() },
     });
+    // Exactly what the upload-processor reads it as.
+    const { Item: item } = await DynamoDBDocumentClient.from(admin().dynamodb).send(
+      new GetCommand({
+        TableName: directory().table,
+        Key: { ownerSub: subOf('demo'), uploadId: upload.uploadId },
+      }),
+    );
+    expect(parseUploadsItem(item)).toMatchObject({ status: 'PENDING', objectKey: key() });
     expect(upload.uploadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
@@ -238,7 +248,7 @@ test("GET /v1/uploads pages through the caller's uploads, newest first, with an 
 });
 
 describe('GET /v1/admin/reports/latest', () => {
-  const reportKey = 'reports/2026/05/04/usage-20260504T090000Z.json';
+  const key = reportKey(new Date('2026-05-04T09:00:00.000Z'), '0a1b2c3d');
   const putObject = (key: string, body: string) =>
     admin().s3.send(
       new PutObjectCommand({
@@ -255,12 +265,12 @@ describe('GET /v1/admin/reports/latest', () => {
 
   test('404 while no report is published, then a presigned GET of the latest one', async () => {
     await expectProblem(await get('admin', '/v1/admin/reports/latest'), 404);
-    await putObject(reportKey, '{"totalBytes":42}');
-    await putObject('reports/latest.json', JSON.stringify({ key: reportKey }));
+    await putObject(key, '{"totalBytes":42}');
+    await putObject(REPORT_POINTER_KEY, reportPointer(key));
     const response = await get('admin', '/v1/admin/reports/latest');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { key: string; download: { method: string; url: string } };
-    expect(body.key).toBe(reportKey);
+    expect(body.key).toBe(key);
     expect(body.download.method).toBe('GET');
     const download = await fetch(body.download.url);
     expect(download.status).toBe(200);
@@ -268,7 +278,8 @@ describe('GET /v1/admin/reports/latest', () => {
   });
 
   test('a pointer to a report that is gone is 404, not a URL to nothing', async () => {
-    await putObject('reports/latest.json', JSON.stringify({ key: 'reports/2026/05/05/usage-gone.json' }));
+    const gone = reportKey(new Date('2026-05-05T09:00:00.000Z'), 'dead');
+    await putObject(REPORT_POINTER_KEY, reportPointer(gone));
     await expectProblem(await get('admin', '/v1/admin/reports/latest'), 404);
   });
 });

@@ -1,6 +1,6 @@
+import type { UploadsItem } from '@keyless/contracts';
 import { describe, expect, test } from 'vitest';
 import { decideRecord, type ObservedObject } from './decide-record.ts';
-import type { UploadItem } from './upload-item.ts';
 
 const key = 'incoming/sub-1/up-1';
 const object = (overrides: Partial<ObservedObject> = {}): ObservedObject => ({
@@ -12,14 +12,14 @@ const object = (overrides: Partial<ObservedObject> = {}): ObservedObject => ({
   fingerprint: { bytes: 3, sha256: 'a'.repeat(64), contentType: 'text/plain' },
   ...overrides,
 });
-const pending: UploadItem = {
+const pending: UploadsItem = {
   ownerSub: 'sub-1',
   uploadId: 'up-1',
   status: 'PENDING',
   objectKey: key,
   declaredBytes: 3,
 };
-const processed = (overrides: Partial<UploadItem> = {}): UploadItem => ({
+const processed = (overrides: Partial<UploadsItem> = {}): UploadsItem => ({
   ...pending,
   status: 'PROCESSED',
   objectETag: 'etag-1',

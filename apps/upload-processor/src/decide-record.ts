@@ -1,6 +1,5 @@
+import type { RejectReason, UploadAddress, UploadsItem } from '@keyless/contracts';
 import type { Fingerprint } from './fingerprint-object.ts';
-import type { UploadAddress } from './upload-key.ts';
-import { PENDING, PROCESSED, REJECTED, type UploadItem } from './upload-item.ts';
 
 /** Which object an event is about: the fields S3 puts in the record. */
 export interface ObjectIdentity {
@@ -19,8 +18,6 @@ export interface ObservedObject extends ObjectIdentity {
   fingerprint: Fingerprint;
 }
 
-export type RejectReason = 'no-upload-record' | 'owner-mismatch' | 'key-mismatch' | 'size-mismatch';
-
 /** The condition under which a write may happen: the item must still be as it was read. */
 export type Guard =
   | { kind: 'absent' }
@@ -31,13 +28,13 @@ export type Guard =
   | { kind: 'same-etag'; eTag: string };
 
 export type Decision =
-  | { write: true; status: typeof PROCESSED | typeof REJECTED; reason?: RejectReason; guard: Guard }
+  | { write: true; status: 'PROCESSED' | 'REJECTED'; reason?: RejectReason; guard: Guard }
   | { write: false; outcome: 'duplicate' | 'superseded' };
 
 /** True when the item already records exactly this object: the event is a redelivery. */
-export function recordsObject(item: UploadItem, object: ObjectIdentity): boolean {
+export function recordsObject(item: UploadsItem, object: ObjectIdentity): boolean {
   return (
-    item.status !== PENDING &&
+    item.status !== 'PENDING' &&
     item.objectETag === object.eTag &&
     item.objectVersionId === object.versionId &&
     item.objectSequencer === object.sequencer
@@ -51,21 +48,22 @@ export function recordsObject(item: UploadItem, object: ObjectIdentity): boolean
  * writes anything. An object without an item, or whose owner, key or size is not what the api
  * issued the upload for, is recorded as REJECTED rather than trusted.
  */
-export function decideRecord(item: UploadItem | undefined, object: ObservedObject): Decision {
-  if (!item) return { write: true, status: REJECTED, reason: 'no-upload-record', guard: { kind: 'absent' } };
+export function decideRecord(item: UploadsItem | undefined, object: ObservedObject): Decision {
+  if (!item)
+    return { write: true, status: 'REJECTED', reason: 'no-upload-record', guard: { kind: 'absent' } };
   const guard = orderingGuard(item, object);
   if ('outcome' in guard) return { write: false, outcome: guard.outcome };
   const reason = rejectReason(item, object);
   return reason
-    ? { write: true, status: REJECTED, reason, guard }
-    : { write: true, status: PROCESSED, guard };
+    ? { write: true, status: 'REJECTED', reason, guard }
+    : { write: true, status: 'PROCESSED', guard };
 }
 
 function orderingGuard(
-  item: UploadItem,
+  item: UploadsItem,
   object: ObservedObject,
 ): Guard | { outcome: 'duplicate' | 'superseded' } {
-  if (item.status === PENDING) return { kind: 'pending' };
+  if (item.status === 'PENDING') return { kind: 'pending' };
   if (recordsObject(item, object)) return { outcome: 'duplicate' };
   if (object.sequencer !== undefined) {
     const newer = item.objectSequencer !== undefined && item.objectSequencer < object.sequencer;
@@ -78,7 +76,7 @@ function orderingGuard(
   return { kind: 'same-etag', eTag: item.objectETag };
 }
 
-function rejectReason(item: UploadItem, object: ObservedObject): RejectReason | undefined {
+function rejectReason(item: UploadsItem, object: ObservedObject): RejectReason | undefined {
   const { ownerSub, uploadId } = object.address;
   if (object.owner !== ownerSub) return 'owner-mismatch';
   if (object.uploadIdMetadata !== undefined && object.uploadIdMetadata !== uploadId) return 'owner-mismatch';

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { parseUploadKey, parseUploadMetadata, type UploadAddress } from '@keyless/contracts';
 import type { Span } from '@opentelemetry/api';
 import { decodeS3Key } from './decode-s3-key.ts';
 import { recordsObject, type ObjectIdentity } from './decide-record.ts';
@@ -9,8 +10,6 @@ import { recordResult } from './record-result.ts';
 import type { S3EventRecord } from './s3-event.ts';
 import { comparableSequencer } from './sequencer.ts';
 import { linkToUploader } from './tracing.ts';
-import { PROCESSED } from './upload-item.ts';
-import { parseUploadKey, type UploadAddress } from './upload-key.ts';
 import type { UploadsTable } from './uploads-table.ts';
 
 export interface RecordDependencies {
@@ -69,7 +68,7 @@ export async function processRecord(
   if (item && recordsObject(item, identity)) {
     // Already recorded. Send again what was recorded: the first attempt may have stopped between
     // recording and sending, and the ledger keeps one row per idempotency key anyway.
-    if (item.status === PROCESSED) await announce(recordedFingerprint(item, address));
+    if (item.status === 'PROCESSED') await announce(recordedFingerprint(item, address));
     return { key, outcome: 'duplicate' };
   }
 
@@ -77,16 +76,10 @@ export async function processRecord(
   if (opened.superseded) return { key, outcome: 'superseded' };
   linkToUploader(span, opened.metadata);
   const fingerprint = await fingerprintObject(opened.body);
+  const { owner, uploadId: uploadIdMetadata } = parseUploadMetadata(opened.metadata);
   const result = await recordResult(
     uploads,
-    {
-      key,
-      address,
-      ...identity,
-      owner: opened.metadata.owner,
-      uploadIdMetadata: opened.metadata['upload-id'],
-      fingerprint,
-    },
+    { key, address, ...identity, owner, uploadIdMetadata, fingerprint },
     item,
   );
   if (result.outcome === 'processed') {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { issuedUpload, uploadKey } from '@keyless/contracts';
 import { adminClients } from '@keyless/emulator-admin';
 import { ensureUploadsTable } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
@@ -26,23 +28,23 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
+// A digest that differs with each object (named by its ETag here).
+const sha256Of = (eTag: string) => createHash('sha256').update(eTag).digest('hex');
+
 let counter = 0;
 async function pendingUpload() {
   counter += 1;
   const address = { ownerSub: 'sub-1', uploadId: `up-${counter}` };
-  const key = `incoming/sub-1/${address.uploadId}`;
-  await documents.send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        ownerSub: 'sub-1',
-        uploadId: address.uploadId,
-        status: 'PENDING',
-        objectKey: key,
-        createdAt: 'x',
-      },
-    }),
-  );
+  const key = uploadKey(address);
+  // The item exactly as the api creates it.
+  const issued = issuedUpload({
+    ...address,
+    filename: 'a.txt',
+    contentType: 'text/plain',
+    declaredBytes: 3,
+    createdAt: new Date(),
+  });
+  await documents.send(new PutCommand({ TableName: table, Item: issued }));
   const observed = (eTag: string, sequencer?: string, bytes = 3): ObservedObject => ({
     key,
     address,
@@ -50,7 +52,7 @@ async function pendingUpload() {
     sequencer: sequencer && comparableSequencer(sequencer),
     owner: 'sub-1',
     uploadIdMetadata: address.uploadId,
-    fingerprint: { bytes, sha256: eTag.padEnd(64, '0'), contentType: 'text/plain' },
+    fingerprint: { bytes, sha256: sha256Of(eTag), contentType: 'text/plain' },
   });
   const item = async () =>
     (
@@ -71,7 +73,7 @@ describe('recordResult', () => {
     expect(await upload.item()).toMatchObject({
       status: 'PROCESSED',
       bytes: 3,
-      sha256: 'aaa'.padEnd(64, '0'),
+      sha256: sha256Of('aaa'),
       detectedContentType: 'text/plain',
       objectETag: 'aaa',
       objectSequencer: comparableSequencer('0A1'),

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { decideRecord, type ObservedObject, type RejectReason } from './decide-record.ts';
-import type { UploadItem } from './upload-item.ts';
+import type { RejectReason, UploadsItem } from '@keyless/contracts';
+import { decideRecord, type ObservedObject } from './decide-record.ts';
 import type { UploadsTable } from './uploads-table.ts';
 
 export type RecordOutcome =
@@ -19,7 +19,7 @@ const MAX_ATTEMPTS = 3;
 export async function recordResult(
   uploads: UploadsTable,
   object: ObservedObject,
-  itemAsRead: UploadItem | undefined,
+  itemAsRead: UploadsItem | undefined,
   now: () => Date = () => new Date(),
 ): Promise<RecordOutcome> {
   let item = itemAsRead;
@@ -27,7 +27,7 @@ export async function recordResult(
     const decision = decideRecord(item, object);
     if (!decision.write) return { outcome: decision.outcome };
     try {
-      await uploads.write({ ...decision, object, processedAt: now().toISOString() });
+      await uploads.write({ ...decision, object, processedAt: now() });
       return decision.reason ? { outcome: 'rejected', reason: decision.reason } : { outcome: 'processed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || attempt === MAX_ATTEMPTS) throw error;

@@ -1,14 +1,20 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Guard, ObservedObject, RejectReason } from './decide-record.ts';
-import type { UploadAddress } from './upload-key.ts';
-import { PENDING, uploadItem, type PROCESSED, type REJECTED, type UploadItem } from './upload-item.ts';
+import {
+  parseUploadsItem,
+  recordedAttributeNames,
+  recordedUpload,
+  type RejectReason,
+  type UploadAddress,
+  type UploadsItem,
+} from '@keyless/contracts';
+import type { Guard, ObservedObject } from './decide-record.ts';
 
 export interface RecordWrite {
-  status: typeof PROCESSED | typeof REJECTED;
+  status: 'PROCESSED' | 'REJECTED';
   reason?: RejectReason | undefined;
   guard: Guard;
   object: ObservedObject;
-  processedAt: string;
+  processedAt: Date;
 }
 
 // Each guard as a condition expression. `#`/`:` placeholders for every name and value, since
@@ -23,11 +29,11 @@ const CONDITIONS: Record<Guard['kind'], string> = {
 /** The item of an upload, always addressed by owner and id (the table's key). */
 export function createUploadsTable(client: DynamoDBDocumentClient, tableName: string) {
   return {
-    async get({ ownerSub, uploadId }: UploadAddress): Promise<UploadItem | undefined> {
+    async get({ ownerSub, uploadId }: UploadAddress): Promise<UploadsItem | undefined> {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: { ownerSub, uploadId }, ConsistentRead: true }),
       );
-      return Item === undefined ? undefined : uploadItem.parse(Item);
+      return Item === undefined ? undefined : parseUploadsItem(Item);
     },
 
     /**
@@ -36,19 +42,11 @@ export function createUploadsTable(client: DynamoDBDocumentClient, tableName: st
      */
     async write({ status, reason, guard, object, processedAt }: RecordWrite): Promise<void> {
       const set: Record<string, string | number> = {
-        status,
-        bytes: object.fingerprint.bytes,
-        sha256: object.fingerprint.sha256,
-        detectedContentType: object.fingerprint.contentType,
-        objectETag: object.eTag,
-        processedAt,
-        ...(reason && { statusReason: reason }),
-        ...(object.versionId && { objectVersionId: object.versionId }),
-        ...(object.sequencer && { objectSequencer: object.sequencer }),
+        ...recordedUpload({ status, reason, fingerprint: object.fingerprint, object, processedAt }),
         // An item created here (no upload record) says which object it is about.
         ...(guard.kind === 'absent' && { objectKey: object.key }),
       };
-      const remove = ['statusReason', 'objectVersionId', 'objectSequencer'].filter((name) => !(name in set));
+      const remove = recordedAttributeNames.filter((name) => !(name in set));
       // DynamoDB refuses placeholders an expression does not use.
       const names = [...Object.keys(set), ...remove, ...(guard.kind === 'absent' ? ['uploadId'] : [])];
       const { ownerSub, uploadId } = object.address;
@@ -65,7 +63,7 @@ export function createUploadsTable(client: DynamoDBDocumentClient, tableName: st
           ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
           ExpressionAttributeValues: {
             ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
-            ...(guard.kind === 'pending' && { ':pending': PENDING }),
+            ...(guard.kind === 'pending' && { ':pending': 'PENDING' }),
             ...(guard.kind === 'same-etag' && { ':recordedETag': guard.eTag }),
           },
         }),

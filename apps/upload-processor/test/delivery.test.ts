@@ -1,5 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { uploadMetadata } from '@keyless/contracts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   eventKeys,
@@ -19,11 +20,7 @@ const owner = 'b2c3d4e5-0000-4000-8000-00000000beef';
 
 async function processedUpload(name: string, body: string, metadata: Record<string, string> = {}) {
   const upload = await fixture.createUpload(owner, name, Buffer.byteLength(body));
-  const eTag = await fixture.putObject(upload.key, body, {
-    owner,
-    'upload-id': upload.uploadId,
-    ...metadata,
-  });
+  const eTag = await fixture.putObject(upload.key, body, { ...uploadMetadata(upload), ...metadata });
   const [report] = await fixture.invocationsFor(upload.key);
   return { ...upload, eTag, event: report.event, report };
 }

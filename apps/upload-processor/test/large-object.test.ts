@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { uploadMetadata } from '@keyless/contracts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startProcessorFixture, summary, type ProcessorFixture } from './support/processor-fixture.ts';
 
@@ -44,7 +45,7 @@ test('a 200 MiB object is fingerprinted with bounded memory and the right sha256
       Key: upload.key,
       Body: body,
       ContentLength: OBJECT_BYTES,
-      Metadata: { owner, 'upload-id': upload.uploadId },
+      Metadata: uploadMetadata(upload),
     }),
   );
   const sha256 = hash.digest('hex');

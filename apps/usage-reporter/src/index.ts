@@ -6,6 +6,5 @@ export {
   buildUsageReport,
   type UsageReport,
 } from './usage-report.ts';
-export { LATEST_POINTER_KEY, publishLatest, type LatestOutcome } from './latest-pointer.ts';
-export { periodEndOf, reportKey, REPORTS_PREFIX } from './report-key.ts';
+export { publishLatest, type LatestOutcome } from './latest-pointer.ts';
 export { readUsage, type UsageRow, type UsageSnapshot } from './read-usage.ts';

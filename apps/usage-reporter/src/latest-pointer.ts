@@ -1,9 +1,12 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  parseReportKey,
+  parseReportPointer,
+  REPORT_POINTER_KEY,
+  reportPointer,
+  type ParsedReportPointer,
+} from '@keyless/contracts';
 import { isConditionFailure } from './condition-failure.ts';
-import { periodEndOf } from './report-key.ts';
-
-/** What the API reads to find the newest report: `{"key": "reports/…/usage-….json"}`. */
-export const LATEST_POINTER_KEY = 'reports/latest.json';
 
 export type LatestOutcome =
   /** There was no pointer; this run's report is the first. */
@@ -30,12 +33,13 @@ export interface PublishLatestOptions {
 
 interface Pointer {
   etag: string;
-  key: string | undefined;
+  named: ParsedReportPointer;
 }
 
 /**
- * Points `reports/latest.json` at `key` unless it already names a newer report, with conditional
- * writes only, so two runs at once can neither corrupt the pointer nor move it backwards:
+ * Points the report pointer (`reports/latest.json`, which the api reads) at `key` unless it already
+ * names a newer report, with conditional writes only, so two runs at once can neither corrupt the
+ * pointer nor move it backwards:
  *
  * 1. Create it with `If-None-Match: *`. GetObject cannot tell "absent" here: without s3:ListBucket
  *    (which this role rightly lacks) S3 answers 403, not 404, for a missing key.
@@ -45,31 +49,32 @@ interface Pointer {
  */
 export async function publishLatest(options: PublishLatestOptions): Promise<LatestOutcome> {
   const { s3, bucket, key, logger, maxAttempts = 5 } = options;
-  const ours = periodEndOf(key);
+  const ours = parseReportKey(key)?.periodEnd;
   if (!ours) throw new Error(`${key} is not a report key`);
-  const body = `${JSON.stringify({ key })}\n`;
+  const body = reportPointer(key);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (await putPointer(s3, bucket, body, { IfNoneMatch: '*' })) return 'created';
     const current = await readPointer(s3, bucket);
     // Deleted between the two calls: create it in the next round.
     if (!current) continue;
-    const theirs = current.key === undefined ? undefined : periodEndOf(current.key);
-    if (theirs === undefined) {
+    if (!current.named.ok) {
       logger.warn(
-        { pointer: LATEST_POINTER_KEY, named: current.key },
+        { pointer: REPORT_POINTER_KEY, reason: current.named.reason },
         'the latest pointer names no report; replacing it',
       );
-    } else if (theirs > ours || (theirs.getTime() === ours.getTime() && (current.key ?? '') >= key)) {
-      return 'kept-newer';
+    } else {
+      const theirs = current.named;
+      if (theirs.periodEnd > ours || (theirs.periodEnd.getTime() === ours.getTime() && theirs.key >= key))
+        return 'kept-newer';
     }
     if (await putPointer(s3, bucket, body, { IfMatch: current.etag })) return 'replaced';
     logger.info(
-      { pointer: LATEST_POINTER_KEY, attempt },
+      { pointer: REPORT_POINTER_KEY, attempt },
       'the latest pointer changed while being replaced; reading it again',
     );
   }
   throw new Error(
-    `${LATEST_POINTER_KEY} kept changing under this run; gave up after ${maxAttempts} attempts`,
+    `${REPORT_POINTER_KEY} kept changing under this run; gave up after ${maxAttempts} attempts`,
   );
 }
 
@@ -84,7 +89,7 @@ async function putPointer(
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
-        Key: LATEST_POINTER_KEY,
+        Key: REPORT_POINTER_KEY,
         Body: body,
         ContentType: 'application/json',
         // Every reader must see a replacement at once.
@@ -101,20 +106,11 @@ async function putPointer(
 
 async function readPointer(s3: S3Client, bucket: string): Promise<Pointer | undefined> {
   try {
-    const { Body, ETag } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: LATEST_POINTER_KEY }));
-    if (!ETag) throw new Error(`GetObject ${LATEST_POINTER_KEY} returned no ETag`);
-    return { etag: ETag, key: namedKey((await Body?.transformToString()) ?? '') };
+    const { Body, ETag } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: REPORT_POINTER_KEY }));
+    if (!ETag) throw new Error(`GetObject ${REPORT_POINTER_KEY} returned no ETag`);
+    return { etag: ETag, named: parseReportPointer((await Body?.transformToString()) ?? '') };
   } catch (error) {
     if (error instanceof NoSuchKey) return undefined;
     throw error;
-  }
-}
-
-function namedKey(text: string): string | undefined {
-  try {
-    const key = (JSON.parse(text) as { key?: unknown } | null)?.key;
-    return typeof key === 'string' ? key : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Database } from '@keyless/db';
+import { reportKey } from '@keyless/contracts';
 import type { Logger } from '@keyless/logging';
 import { publishLatest, type LatestOutcome } from './latest-pointer.ts';
 import { putReport } from './put-report.ts';
 import { readUsage } from './read-usage.ts';
-import { reportKey } from './report-key.ts';
 import { step } from './report-step-error.ts';
 import { buildUsageReport } from './usage-report.ts';
 

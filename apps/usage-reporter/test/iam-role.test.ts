@@ -7,11 +7,10 @@ import {
   podIdentitySessionTags,
   resourceArns,
 } from '@keyless/iam-model';
+import { REPORT_POINTER_KEY, reportKey } from '@keyless/contracts';
 import type { IamModelParams, RoleDefinition } from '@keyless/iam-model';
 import { evaluateIdentityPolicies, evaluateTrustPolicy } from '@keyless/iam-policy';
 import { describe, expect, test } from 'vitest';
-import { LATEST_POINTER_KEY } from '../src/latest-pointer.ts';
-import { reportKey } from '../src/report-key.ts';
 
 const eksIssuer = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const params: IamModelParams = {
@@ -150,14 +149,14 @@ describe('permissions: s3:PutObject/GetObject on reports/* and secretsmanager:Ge
     expect(can('secretsmanager:GetSecretValue', readerSecretArn)).toBe(true);
     expect(can('s3:PutObject', `${bucketArn}/${key}`)).toBe(true);
     // The pointer: create-only and If-Match writes are s3:PutObject, the read is s3:GetObject.
-    expect(can('s3:PutObject', `${bucketArn}/${LATEST_POINTER_KEY}`)).toBe(true);
-    expect(can('s3:GetObject', `${bucketArn}/${LATEST_POINTER_KEY}`)).toBe(true);
+    expect(can('s3:PutObject', `${bucketArn}/${REPORT_POINTER_KEY}`)).toBe(true);
+    expect(can('s3:GetObject', `${bucketArn}/${REPORT_POINTER_KEY}`)).toBe(true);
   });
 
   test.each([
     ['s3:PutObject', `${bucketArn}/incoming/user/upload.bin`],
     ['s3:GetObject', `${bucketArn}/incoming/user/upload.bin`],
-    ['s3:DeleteObject', `${bucketArn}/${LATEST_POINTER_KEY}`],
+    ['s3:DeleteObject', `${bucketArn}/${REPORT_POINTER_KEY}`],
     ['s3:PutObjectAcl', `${bucketArn}/reports/2026/07/14/report.json`],
     ['s3:ListBucket', bucketArn],
     ['s3:PutObject', 'arn:aws:s3:::another-bucket/reports/x.json'],

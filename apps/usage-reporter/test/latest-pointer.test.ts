@@ -1,11 +1,11 @@
 // The pointer logic against a real S3 API (the emulator), including the interleavings that only
 // concurrent runs produce: another run's write lands between this run's read and its write.
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseReportPointer, REPORT_POINTER_KEY, reportKey } from '@keyless/contracts';
 import { adminClients } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { LATEST_POINTER_KEY, publishLatest } from '../src/latest-pointer.ts';
-import { reportKey } from '../src/report-key.ts';
+import { publishLatest } from '../src/latest-pointer.ts';
 
 let platform: TestPlatform;
 let s3: S3Client;
@@ -16,10 +16,11 @@ const logger = { info: () => undefined, warn: (details: object) => void warnings
 
 const keyAt = (iso: string, runId = 'aa') => reportKey(new Date(iso), runId);
 
-async function pointer(): Promise<unknown> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: LATEST_POINTER_KEY }));
-  return JSON.parse((await Body?.transformToString()) ?? '');
+async function pointerBody(): Promise<string> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: REPORT_POINTER_KEY }));
+  return (await Body?.transformToString()) ?? '';
 }
+const pointer = async (): Promise<unknown> => JSON.parse(await pointerBody());
 
 const publish = (key: string, client: S3Client = s3) => publishLatest({ s3: client, bucket, key, logger });
 
@@ -62,6 +63,7 @@ describe('publishLatest', () => {
     const key = keyAt('2026-07-01T00:00:00.000Z');
     expect(await publish(key)).toBe('created');
     expect(await pointer()).toEqual({ key });
+    expect(parseReportPointer(await pointerBody())).toMatchObject({ ok: true, key });
   });
 
   test('a newer report replaces the pointer; an older one leaves it alone', async () => {
@@ -103,11 +105,11 @@ describe('publishLatest', () => {
   });
 
   test('a pointer that names no report is replaced, with a warning', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: LATEST_POINTER_KEY, Body: 'not json' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: REPORT_POINTER_KEY, Body: 'not json' }));
     const key = keyAt('2026-07-01T00:00:00.000Z');
     expect(await publish(key)).toBe('replaced');
     expect(await pointer()).toEqual({ key });
-    expect(warnings).toEqual([expect.objectContaining({ pointer: LATEST_POINTER_KEY })]);
+    expect(warnings).toEqual([expect.objectContaining({ pointer: REPORT_POINTER_KEY })]);
   });
 
   test('refuses a key that is not a report key', async () => {
@@ -125,7 +127,7 @@ describe('publishLatest', () => {
         const input = args.input as { IfMatch?: string };
         if (context.commandName === 'PutObjectCommand' && input.IfMatch) {
           await s3.send(
-            new PutObjectCommand({ Bucket: bucket, Key: LATEST_POINTER_KEY, Body: `garbage ${++round}` }),
+            new PutObjectCommand({ Bucket: bucket, Key: REPORT_POINTER_KEY, Body: `garbage ${++round}` }),
           );
         }
         return next(args);
@@ -134,7 +136,7 @@ describe('publishLatest', () => {
     );
     await expect(
       publishLatest({ s3: client, bucket, key: keyAt('2026-07-02T00:00:00.000Z'), logger, maxAttempts: 3 }),
-    ).rejects.toThrow(`${LATEST_POINTER_KEY} kept changing under this run; gave up after 3 attempts`);
+    ).rejects.toThrow(`${REPORT_POINTER_KEY} kept changing under this run; gave up after 3 attempts`);
     expect(round).toBe(3);
   });
 });

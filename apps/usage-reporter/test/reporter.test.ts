@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { parseReportKey, REPORT_POINTER_KEY } from '@keyless/contracts';
 import {
   irsaEnvironment,
   mintServiceAccountToken,
@@ -16,8 +17,6 @@ import {
 import { adminClients } from '@keyless/local-platform';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { LATEST_POINTER_KEY } from '../src/latest-pointer.ts';
-import { periodEndOf } from '../src/report-key.ts';
 import { usageReportSchema } from '../src/usage-report.ts';
 import { adminAccessToken, startApi } from './support/api-process.ts';
 import { lineWith, runReporter, startReporter } from './support/reporter-process.ts';
@@ -34,13 +33,13 @@ async function objectText(key: string): Promise<string> {
   return (await Body?.transformToString()) ?? '';
 }
 
-const latestKey = async () => (JSON.parse(await objectText(LATEST_POINTER_KEY)) as { key: string }).key;
+const latestKey = async () => (JSON.parse(await objectText(REPORT_POINTER_KEY)) as { key: string }).key;
 
 async function reportKeys(): Promise<string[]> {
   const { Contents = [] } = await s3().send(
     new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'reports/' }),
   );
-  return Contents.map((object) => object.Key ?? '').filter((key) => key !== LATEST_POINTER_KEY);
+  return Contents.map((object) => object.Key ?? '').filter((key) => key !== REPORT_POINTER_KEY);
 }
 
 const decisions = (outcome: 'allowed' | 'denied') =>
@@ -123,7 +122,7 @@ describe('IRSA: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE and nothing else', ()
     expect(key).toMatch(/^reports\/\d{4}\/\d{2}\/\d{2}\/usage-\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}\.json$/);
     const report = usageReportSchema.parse(JSON.parse(await objectText(key)));
     expect(report.schemaVersion).toBe(1);
-    expect(periodEndOf(key)?.toISOString()).toBe(report.period.end);
+    expect(parseReportKey(key)?.periodEnd.toISOString()).toBe(report.period.end);
     expect(Date.parse(report.period.end) - Date.parse(report.period.start)).toBe(24 * 3_600_000);
     expect(
       report.owners.map(({ ownerSub, uploads, bytes, activeInPeriod }) => ({
@@ -138,7 +137,7 @@ describe('IRSA: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE and nothing else', ()
       { ownerSub: 'owner-idle', uploads: 2, bytes: 500, activeInPeriod: false },
     ]);
     expect(report.totals).toEqual({ owners: 3, activeOwners: 2, uploads: 6, bytes: 5_000_000_003_500 });
-    expect(JSON.parse(await objectText(LATEST_POINTER_KEY))).toEqual({ key });
+    expect(JSON.parse(await objectText(REPORT_POINTER_KEY))).toEqual({ key });
     expect(lineWith(run.lines, 'latest report updated')?.latest).toBe('created');
   });
 
@@ -252,9 +251,11 @@ test('two runs at once: both reports written, latest.json valid and naming the n
   expect(results.map((result) => result.code)).toEqual([0, 0]);
   const keys = results.map((result) => String(lineWith(result.lines, 'report written')?.key));
   const newest = [...keys]
-    .sort((a, b) => (periodEndOf(a)?.getTime() ?? 0) - (periodEndOf(b)?.getTime() ?? 0))
+    .sort(
+      (a, b) => (parseReportKey(a)?.periodEnd.getTime() ?? 0) - (parseReportKey(b)?.periodEnd.getTime() ?? 0),
+    )
     .at(-1);
-  const pointer = JSON.parse(await objectText(LATEST_POINTER_KEY)) as unknown;
+  const pointer = JSON.parse(await objectText(REPORT_POINTER_KEY)) as unknown;
   expect(pointer).toEqual({ key: newest });
   for (const key of keys) usageReportSchema.parse(JSON.parse(await objectText(key)));
   const outcomes = results.map(

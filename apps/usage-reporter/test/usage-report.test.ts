@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { periodEndOf, reportKey } from '../src/report-key.ts';
 import { buildUsageReport, usageReportSchema } from '../src/usage-report.ts';
 
 const asOf = new Date('2026-07-14T09:05:03.007Z');
@@ -66,38 +65,5 @@ describe('buildUsageReport', () => {
         generatedAt: asOf,
       }),
     ).toThrow('the total of bytes is beyond what a JSON number holds exactly');
-  });
-});
-
-describe('report keys', () => {
-  test('dated by the period end, in the form the API accepts', () => {
-    const key = reportKey(asOf, '0a1b2c3d');
-    expect(key).toBe('reports/2026/07/14/usage-20260714T090503.007Z-0a1b2c3d.json');
-    // apps/api/src/file-storage.ts: the pattern a pointer's key must match.
-    expect(key).toMatch(/^reports\/\d{4}\/\d{2}\/\d{2}\/usage-[A-Za-z0-9:._-]+\.json$/);
-    expect(periodEndOf(key)).toEqual(asOf);
-  });
-
-  test('keys sort by period end', () => {
-    const keys = ['2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'].map(
-      (iso) => reportKey(new Date(iso), 'ff'),
-    );
-    expect([...keys].sort().map((key) => periodEndOf(key)?.toISOString())).toEqual([
-      '2026-01-01T00:00:00.000Z',
-      '2026-12-31T23:59:59.999Z',
-      '2027-01-01T00:00:00.000Z',
-    ]);
-  });
-
-  test.each([
-    'reports/latest.json',
-    'reports/2026/05/04/usage-20260504T090000Z.json',
-    'reports/2026/07/14/usage-20261314T090503.007Z-aa.json',
-  ])('%s carries no period end this reporter wrote', (key) => {
-    expect(periodEndOf(key)).toBeUndefined();
-  });
-
-  test('refuses a run id that is not lowercase hex', () => {
-    expect(() => reportKey(asOf, '../x')).toThrow('is not lowercase hex');
   });
 });

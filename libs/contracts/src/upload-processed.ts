@@ -1,13 +1,5 @@
 import * as z from 'zod/mini';
-
-// PostgreSQL text cannot hold NUL, and S3 keys or content types never contain one: refusing it at the
-// contract turns what would be a database error on every delivery into one clear validation reason.
-const text = (max: number) =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
-  );
+import { text } from './text.ts';
 
 /**
  * `upload.processed` version 1: the upload-processor fingerprinted an object under `incoming/`.

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { issuedUpload, uploadMetadata } from '@keyless/contracts';
 import { injectTraceContext } from '@keyless/telemetry';
 import express, { Router, type RequestHandler } from 'express';
 import { presignUpload } from '../presign.ts';
@@ -52,31 +53,27 @@ export function uploadRoutes(options: UploadRoutesOptions): Router {
       if (!parsed.success)
         throw new HttpProblem(400, 'invalid upload request', { errors: fieldErrors(parsed.error) });
       const { filename, contentType, size } = parsed.data;
-      const { sub } = callerOf(res);
-      const uploadId = newUploadId();
-      // The name is the user's to choose; the key is not: made from ids only, it is the same few
-      // ASCII bytes in S3, the event URL-encoding, the ledger and the signed URL, whatever the name.
-      const objectKey = `incoming/${sub}/${uploadId}`;
-      await uploads.create({
-        ownerSub: sub,
-        uploadId,
-        status: 'PENDING',
+      const address = { ownerSub: callerOf(res).sub, uploadId: newUploadId() };
+      // The name is the user's to choose; the key is not: it is made from the ids only.
+      const item = issuedUpload({
+        ...address,
         filename,
         contentType,
         declaredBytes: size,
-        objectKey,
-        createdAt: new Date().toISOString(),
+        createdAt: new Date(),
       });
+      await uploads.create(item);
       const upload = await presignUpload(options.s3, {
         bucket: options.bucket,
-        key: objectKey,
+        key: item.objectKey,
         contentType,
         contentLength: size,
-        // The owner for the upload-processor, and this request's trace context so it can link back.
-        metadata: { owner: sub, 'upload-id': uploadId, ...injectTraceContext({}) },
+        // The ids for the upload-processor, and this request's trace context so it can link back.
+        metadata: { ...uploadMetadata(address), ...injectTraceContext({}) },
         expiresInSeconds: options.uploadUrlExpiresSeconds,
       });
-      res.status(201).location(`/v1/uploads/${uploadId}`).json({ uploadId, status: 'PENDING', upload });
+      const { uploadId, status } = item;
+      res.status(201).location(`/v1/uploads/${uploadId}`).json({ uploadId, status, upload });
     },
   );
 

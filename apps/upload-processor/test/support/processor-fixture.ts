@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '@keyless/config';
-import type { UploadProcessedV1 } from '@keyless/contracts';
+import { issuedUpload, type UploadProcessedV1 } from '@keyless/contracts';
 import { adminClients } from '@keyless/emulator-admin';
 import { startLocalLambda, type DestinationRecord, type InvocationReport } from '@keyless/local-lambda';
 import { startSystem, systemEnv } from '@keyless/local-system';
@@ -117,24 +117,16 @@ export async function startProcessorFixture(options: FixtureOptions = {}) {
 
     /** Creates the PENDING item as the api does when it issues an upload URL. */
     async createUpload(ownerSub: string, filename: string, declaredBytes: number) {
-      const uploadId = randomUUID();
-      const key = `incoming/${ownerSub}/${uploadId}`;
-      await documents.send(
-        new PutCommand({
-          TableName: resources.names.uploadsTable,
-          Item: {
-            ownerSub,
-            uploadId,
-            status: 'PENDING',
-            filename,
-            contentType: 'application/octet-stream',
-            declaredBytes,
-            objectKey: key,
-            createdAt: new Date().toISOString(),
-          },
-        }),
-      );
-      return { ownerSub, uploadId, key };
+      const item = issuedUpload({
+        ownerSub,
+        uploadId: randomUUID(),
+        filename,
+        contentType: 'application/octet-stream',
+        declaredBytes,
+        createdAt: new Date(),
+      });
+      await documents.send(new PutCommand({ TableName: resources.names.uploadsTable, Item: item }));
+      return { ownerSub, uploadId: item.uploadId, key: item.objectKey };
     },
 
     /** What the client's PUT to the presigned URL stores: the body and the signed metadata. */
