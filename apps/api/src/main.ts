@@ -1,13 +1,12 @@
 // The api service: `node --import @keyless/telemetry/register src/main.ts`. Configuration comes from
 // the environment, AWS credentials from the SDK's default provider chain (the ECS task role).
-import { awsSettingsFrom, createDynamoDbDocumentClient } from '@keyless/aws';
+import { awsSettingsFrom, createDynamoDbDocumentClient, createPresigningS3Client } from '@keyless/aws';
 import { loadConfig } from '@keyless/config';
 import { createLogger } from '@keyless/logging';
 import { createMetrics } from '@keyless/metrics';
 import { shutdownTelemetry } from '@keyless/telemetry';
 import { createApp } from './app.ts';
 import { apiConfigSchema } from './config.ts';
-import { createPresigningS3Client } from './presign.ts';
 import { createHttpServer } from './http-server.ts';
 import { hydrateJwks } from './hydrate-jwks.ts';
 import { createRateLimiter } from './per-user-rate-limit.ts';

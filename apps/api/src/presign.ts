@@ -1,5 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { clientConfig, type AwsSettings } from '@keyless/aws';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 export interface PresignedRequest {
@@ -8,19 +7,6 @@ export interface PresignedRequest {
   /** Headers the request must carry exactly: they are part of the signature. */
   headers: Record<string, string>;
   expiresAt: string;
-}
-
-/**
- * The api's S3 client (libs/aws settings). It presigns, so checksums are added only when required:
- * with the SDK's default, a presigned PUT carries the CRC32 of an empty body and S3 rejects every
- * real upload made with it.
- */
-export function createPresigningS3Client(settings: AwsSettings): S3Client {
-  return new S3Client({
-    ...clientConfig(settings),
-    forcePathStyle: settings.endpointOverridden,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
 }
 
 const expiresAt = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();

@@ -10,8 +10,20 @@ import type { AwsSettings } from './aws-settings.ts';
 import { clientConfig } from './client-config.ts';
 
 // Emulators serve every bucket on one host, so virtual-hosted bucket names cannot resolve there.
-export const createS3Client = (settings: AwsSettings) =>
-  new S3Client({ ...clientConfig(settings), forcePathStyle: settings.endpointOverridden });
+const s3Config = (settings: AwsSettings) => ({
+  ...clientConfig(settings),
+  forcePathStyle: settings.endpointOverridden,
+});
+
+export const createS3Client = (settings: AwsSettings) => new S3Client(s3Config(settings));
+
+/**
+ * An S3 client that signs URLs for others to use. Checksums are added only when required: with the
+ * SDK's default, a presigned PUT carries the CRC32 of an empty body, and S3 rejects every real
+ * upload made with it.
+ */
+export const createPresigningS3Client = (settings: AwsSettings) =>
+  new S3Client({ ...s3Config(settings), requestChecksumCalculation: 'WHEN_REQUIRED' });
 
 export const createDynamoDbClient = (settings: AwsSettings) => new DynamoDBClient(clientConfig(settings));
 

@@ -5,6 +5,7 @@ export {
   createDynamoDbClient,
   createDynamoDbDocumentClient,
   createIamClient,
+  createPresigningS3Client,
   createS3Client,
   createSecretsManagerClient,
   createSqsClient,

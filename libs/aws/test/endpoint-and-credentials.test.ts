@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { awsSettingsFrom, clientConfig, createS3Client, createSqsClient } from '../src/index.ts';
+import {
+  awsSettingsFrom,
+  clientConfig,
+  createPresigningS3Client,
+  createS3Client,
+  createSqsClient,
+} from '../src/index.ts';
 import { startRecordingServer } from './recording-server.ts';
 
 let server: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -45,6 +51,17 @@ describe('endpoint resolution', () => {
     const settings = awsSettingsFrom({ AWS_REGION: 'eu-west-1' });
     expect(settings.endpointOverridden).toBe(false);
     expect(createS3Client(settings).config.forcePathStyle).toBe(false);
+  });
+
+  test('a presigning client: the same addressing, and checksums only where S3 requires them', async () => {
+    for (const endpointOverridden of [true, false]) {
+      const settings = { region: 'eu-west-1', endpointOverridden };
+      const presigning = createPresigningS3Client(settings).config;
+      expect(presigning.forcePathStyle).toBe(endpointOverridden);
+      expect(await presigning.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+      // The ordinary client keeps the SDK's default: it sends bodies itself, so it can checksum them.
+      expect(await createS3Client(settings).config.requestChecksumCalculation()).toBe('WHEN_SUPPORTED');
+    }
   });
 
   test('shared config: standard retry mode, bounded attempts, and no credentials key at all', () => {
