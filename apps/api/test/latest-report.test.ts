@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { REPORT_POINTER_KEY, reportKey, reportPointer } from '@keyless/contracts';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { findLatestReport } from '../src/latest-report.ts';
+import { findLatestReport } from '../src/reports/latest-report.ts';
 import { admin, directory } from './support/directory.ts';
 
 const bucket = `latest-report-${randomUUID()}`;

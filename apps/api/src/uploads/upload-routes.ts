@@ -2,19 +2,19 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { issuedUpload, uploadMetadata } from '@keyless/contracts';
 import { injectTraceContext } from '@keyless/telemetry';
 import express, { Router, type RequestHandler } from 'express';
-import { presignUpload } from '../presign.ts';
-import { decodeCursor, encodeCursor } from '../list-uploads-cursor.ts';
-import type { RateLimiter } from '../per-user-rate-limit.ts';
-import { HttpProblem } from '../problem-details.ts';
-import { callerOf } from '../request-context.ts';
-import { newUploadId, uploadIdPattern } from '../upload-id.ts';
+import { presignUpload } from '../s3/presign.ts';
+import { decodeCursor, encodeCursor } from './list-uploads-cursor.ts';
+import type { RateLimiter } from '../http/per-user-rate-limit.ts';
+import { HttpProblem } from '../http/problem-details.ts';
+import { callerOf } from '../http/request-context.ts';
+import { newUploadId, uploadIdPattern } from './upload-id.ts';
 import {
   fieldErrors,
   listUploadsQuerySchema,
   uploadRequestSchema,
   type UploadLimits,
-} from '../upload-request.ts';
-import { publicUpload, type UploadsTable } from '../uploads-table.ts';
+} from './upload-request.ts';
+import { publicUpload, type UploadsTable } from './uploads-table.ts';
 
 export interface UploadRoutesOptions {
   authenticate: RequestHandler;

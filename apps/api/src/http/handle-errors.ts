@@ -2,7 +2,7 @@ import type { Logger } from '@keyless/logging';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem, problem, sendProblem } from './problem-details.ts';
 import { contextOf } from './request-context.ts';
-import { UploadExistsError } from './uploads-table.ts';
+import { UploadExistsError } from '../uploads/uploads-table.ts';
 
 // body-parser's errors carry a `type`; these are the client's fault and safe to name.
 const bodyParserProblems: Record<string, [number, string]> = {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@keyless/logging';
-import type { Readiness } from './readiness.ts';
+import type { Readiness } from '../http/readiness.ts';
 import type { AccessTokenVerifier } from './verify-access-token.ts';
 
 /**

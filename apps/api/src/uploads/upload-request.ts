@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { filenameRefusal } from './filename-rules.ts';
-import type { FieldError } from './problem-details.ts';
+import type { FieldError } from '../http/problem-details.ts';
 
 /** The user's file name, exactly as sent (never normalised), if `filenameRefusal` finds no fault. */
 const filename = z.string().check((ctx) => {

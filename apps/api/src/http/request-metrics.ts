@@ -1,5 +1,5 @@
 import { MetricUnit, type Metrics } from '@keyless/metrics';
-import type { AuthFailureReason } from './auth-failure-reason.ts';
+import type { AuthFailureReason } from '../auth/auth-failure-reason.ts';
 
 // Powertools publishes by itself once a metric holds 100 values, and that publish clears the
 // dimensions; keeping each document below that keeps every value under its route and status.

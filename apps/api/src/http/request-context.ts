@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestHandler, Response } from 'express';
-import type { Caller } from './caller.ts';
+import type { Caller } from '../auth/caller.ts';
 
 export interface RequestContext {
   requestId: string;

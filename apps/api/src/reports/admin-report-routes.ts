@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Router, type RequestHandler } from 'express';
-import { findLatestReport } from '../latest-report.ts';
-import { presignDownload } from '../presign.ts';
-import { HttpProblem } from '../problem-details.ts';
+import { findLatestReport } from './latest-report.ts';
+import { presignDownload } from '../s3/presign.ts';
+import { HttpProblem } from '../http/problem-details.ts';
 
 export interface AdminReportRoutesOptions {
   authenticate: RequestHandler;

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { authFailureReason, type AuthFailureReason } from './auth-failure-reason.ts';
-import { HttpProblem } from './problem-details.ts';
-import { contextOf } from './request-context.ts';
+import { HttpProblem } from '../http/problem-details.ts';
+import { contextOf } from '../http/request-context.ts';
 import type { AccessTokenVerifier } from './verify-access-token.ts';
 
 // RFC 6750 b64token; anything else in an Authorization header is malformed, not "missing".

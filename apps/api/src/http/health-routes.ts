@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { problem, sendProblem } from '../problem-details.ts';
-import { contextOf } from '../request-context.ts';
-import type { Readiness } from '../readiness.ts';
+import { problem, sendProblem } from './problem-details.ts';
+import { contextOf } from './request-context.ts';
+import type { Readiness } from './readiness.ts';
 
 /**
  * `/healthz`: the process serves HTTP (liveness; no dependency, so a dependency outage never gets

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { callerOf } from '../request-context.ts';
+import { callerOf } from '../http/request-context.ts';
 
 /** `GET /v1/me`: who the token says the caller is. No AWS call. */
 export const getMe: RequestHandler = (_req, res) => {
