@@ -44,6 +44,22 @@ describe('startPeriodicFlush', () => {
     metrics.addMetric('MessagesProcessed', MetricUnit.Count, 9);
     expect(captureEmf(() => vi.advanceTimersByTime(600_000))).toEqual([]);
   });
+
+  it('runs collect before each publish, so what it adds goes out with the interval and on stop', () => {
+    const metrics = createMetrics({ namespace: 'keyless', service: 'ledger-worker', environment: 'local' });
+    let total = 0;
+    let published = 0;
+    const stop = startPeriodicFlush(metrics, 60_000, () => {
+      if (total > published) metrics.addMetric('RowsSeen', MetricUnit.Count, total - published);
+      published = total;
+    });
+
+    total = 4;
+    expect(captureEmf(() => vi.advanceTimersByTime(60_000)).map((document) => document.RowsSeen)).toEqual([4]);
+    expect(captureEmf(() => vi.advanceTimersByTime(60_000))).toEqual([]);
+    total = 7;
+    expect(captureEmf(stop).map((document) => document.RowsSeen)).toEqual([3]);
+  });
 });
 
 describe('in a real process', () => {
