@@ -1,3 +1,4 @@
+import { INCOMING_PREFIX, REPORTS_PREFIX } from '@keyless/contracts';
 import type { IamModelParams, RoleName } from './model-types.ts';
 
 type AccountParams = Pick<IamModelParams, 'partition' | 'accountId'>;
@@ -23,8 +24,9 @@ export function resourceArns(params: IamModelParams) {
     `arn:${partition}:iam::${accountId}:role/cdk-hnb659fds-${purpose}-role-${accountId}-${region}`;
   return {
     bucket,
-    incomingObjects: `${bucket}/incoming/*`,
-    reportObjects: `${bucket}/reports/*`,
+    // The key layout the services agree on: the grants follow it.
+    incomingObjects: `${bucket}/${INCOMING_PREFIX}*`,
+    reportObjects: `${bucket}/${REPORTS_PREFIX}*`,
     uploadsTable: regional('dynamodb', `table/${names.uploadsTable}`),
     ledgerEventsQueue: regional('sqs', names.ledgerEventsQueue),
     uploadFailuresQueue: regional('sqs', names.uploadFailuresQueue),

@@ -1,6 +1,7 @@
 // What each role may do once assumed: named actions on named resources, nothing else. The
 // model refuses wildcard actions and Resource "*" (validate-role.ts), so a convenience grant
 // cannot creep in here unnoticed.
+import { REPORTS_PREFIX } from '@keyless/contracts';
 import type { PolicyDocument, Statement } from '@keyless/iam-policy';
 import { resourceArns } from './arns.ts';
 import type { IamModelParams, RoleName } from './model-types.ts';
@@ -34,7 +35,7 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
           allow('PresignReportDownloads', ['s3:GetObject'], arn.reportObjects),
           {
             ...allow('FindLatestReport', ['s3:ListBucket'], arn.bucket),
-            Condition: { StringLike: { 's3:prefix': 'reports/*' } },
+            Condition: { StringLike: { 's3:prefix': `${REPORTS_PREFIX}*` } },
           },
         ),
       };

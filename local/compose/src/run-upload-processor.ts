@@ -4,6 +4,7 @@
 // only that role's credentials.
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '@keyless/config';
+import { INCOMING_PREFIX } from '@keyless/contracts';
 import { createDecisionLog, startStsFront } from '@keyless/identity-plane';
 import { startLocalLambda } from '@keyless/local-lambda';
 import { createLogger } from '@keyless/logging';
@@ -20,7 +21,7 @@ const emulator = { endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION 
 const sts = await startStsFront({ emulator, decisions: createDecisionLog() });
 const lambda = await startLocalLambda({
   function: uploadProcessorFunction(config),
-  trigger: { bucket: config.FILES_BUCKET, prefix: 'incoming/' },
+  trigger: { bucket: config.FILES_BUCKET, prefix: INCOMING_PREFIX },
   failureDestination: { queueUrl: config.FAILURE_QUEUE_URL },
   emulator,
   issuer: sts.issueServiceCredentials,

@@ -1,6 +1,7 @@
 // The services of the brief as local processes, each with the credentials of its own role and
 // nothing else in its environment: the same code that runs on ECS, Lambda and EKS.
 import { join } from 'node:path';
+import { INCOMING_PREFIX } from '@keyless/contracts';
 import { migrate } from '@keyless/db/migrate';
 import { freePort, repoRoot } from '@keyless/local-platform';
 import { startLocalAlb, type LocalAlb } from '@keyless/local-alb';
@@ -158,7 +159,7 @@ export async function startServices(
           AWS_ENDPOINT_URL_STS: d.identity.stsEndpoint,
         },
       },
-      trigger: { bucket: d.resources.names.bucket, prefix: 'incoming/' },
+      trigger: { bucket: d.resources.names.bucket, prefix: INCOMING_PREFIX },
       failureDestination: { queueUrl: d.resources.queues.uploadFailures.url },
       emulator: { endpoint: d.endpoints.aws, region: d.region },
       issuer: system.sts.issueServiceCredentials,

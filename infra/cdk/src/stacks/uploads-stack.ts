@@ -5,14 +5,13 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { INCOMING_PREFIX } from '@keyless/contracts';
 import type { Construct } from 'constructs';
 import { LAMBDA_FUNCTION_NAME, type KeylessIamModel } from '../iam/iam-model.ts';
 import { ModelRole } from '../iam/model-role.ts';
 import { commonEnvironment } from '../service-environment.ts';
 import { uploadProcessorCode } from '../upload-processor-code.ts';
 import { KeylessStack, type KeylessStackProps } from './keyless-stack.ts';
-
-export const INCOMING_PREFIX = 'incoming/';
 
 export interface UploadsStackProps extends KeylessStackProps {
   model: KeylessIamModel;
