@@ -1,3 +1,2 @@
-export { startWorker, type RunningWorker } from './start-worker.ts';
-export { workerConfigSchema, type WorkerConfig } from './worker-config.ts';
-export type { StopSummary } from './queue-consumer.ts';
+// The worker is an application (src/main.ts); these exports are for the checks of its environment.
+export { ledgerWorkerConfigSchema, type LedgerWorkerConfig } from './config.ts';

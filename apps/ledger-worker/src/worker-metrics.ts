@@ -16,12 +16,12 @@ interface Sources {
 }
 
 /**
- * Publishes the stored metrics every `intervalMs`, adding what the secret cache and the pool
- * counted since the last time. Returns `stop`, which publishes the remainder.
+ * The secret cache and the pool keep running totals; a metric counts per publish. Returns the
+ * service's `collectMetrics`: each call adds what they counted since the last one.
  */
-export function startMetricsPublisher(metrics: Metrics, intervalMs: number, sources: Sources): () => void {
+export function countersSinceLastPublish(metrics: Metrics, sources: Sources): () => void {
   let last = { secrets: sources.secrets(), database: sources.database() };
-  const publish = () => {
+  return () => {
     const now = { secrets: sources.secrets(), database: sources.database() };
     const deltas: [string, number][] = [
       ['SecretCacheHits', now.secrets.hits - last.secrets.hits],
@@ -31,13 +31,5 @@ export function startMetricsPublisher(metrics: Metrics, intervalMs: number, sour
     ];
     last = now;
     for (const [name, value] of deltas) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
-    // Publishing an empty buffer emits nothing but a warning, so idle intervals are skipped.
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  const timer = setInterval(publish, intervalMs);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    publish();
   };
 }

@@ -97,7 +97,8 @@ test('past the stop timeout, unfinished messages are released too and the worker
   await sendEvents(ledger.admin.sqs, queueUrl, events);
   const release = await holdTotalsTable();
 
-  const first = await worker({ SHUTDOWN_TIMEOUT_SECONDS: '2' });
+  // Two seconds for the messages in flight; two more are kept for the last metrics and spans.
+  const first = await worker({ STOP_TIMEOUT_SECONDS: '4' });
   await expect.poll(() => queueDepth(ledger.admin.sqs, queueUrl), poll).toEqual({ visible: 0, inFlight: 10 });
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);

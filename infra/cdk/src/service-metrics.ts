@@ -1,5 +1,6 @@
 // The EMF metrics the alarms and the dashboard read, as the services publish them through
-// @keyless/metrics: namespace `keyless`, default dimensions `service` and `environment`.
+// @keyless/metrics: namespace `keyless` (every service gets it as METRICS_NAMESPACE), default
+// dimensions `service` and `environment`.
 export const METRICS_NAMESPACE = 'keyless';
 
 export const SERVICE_METRICS = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
+import { METRICS_NAMESPACE } from '../src/index.ts';
 import {
   defined,
   resourcesOf,
@@ -53,6 +54,14 @@ describe.each(tasks.map(([id, task]) => [task.Properties.Family as string, id, t
         }
         for (const secret of container.Secrets ?? [])
           expect(JSON.stringify(secret.ValueFrom)).toMatch(/arn:|Ref|GetAtt/);
+      }
+    });
+
+    it('writes its metrics where the alarms read them, and exits before ECS sends SIGKILL', () => {
+      for (const container of containers) {
+        const env = Object.fromEntries((container.Environment ?? []).map(({ Name, Value }) => [Name, Value]));
+        expect(env.METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+        expect(Number(env.STOP_TIMEOUT_SECONDS)).toBeLessThan(defined(container.StopTimeout, 'StopTimeout'));
       }
     });
 

@@ -23,6 +23,10 @@ export const durationSeconds = intFromString(
   'expected a whole number of seconds, 1 or more',
 );
 
+/** A duration in whole seconds from `min` to `max` (0 allowed where `min` is 0): "20" → 20. */
+export const secondsBetween = (min: number, max: number) =>
+  intFromString(min, max, `expected a whole number of seconds from ${min} to ${max}`);
+
 /** An http:// or https:// URL, kept as a string. */
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 

@@ -10,6 +10,7 @@ export {
   logLevel,
   port,
   positiveInt,
+  secondsBetween,
   serviceEnv,
   type DeployEnv,
   type LogLevel,

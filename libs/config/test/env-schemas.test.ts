@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { awsEnv, booleanFromString, durationSeconds, httpUrl, port, positiveInt } from '../src/index.ts';
+import {
+  awsEnv,
+  booleanFromString,
+  durationSeconds,
+  httpUrl,
+  port,
+  positiveInt,
+  secondsBetween,
+} from '../src/index.ts';
 
 function accepts(schema: z.core.$ZodType, input: string): unknown {
   const result = z.safeParse(schema, input);
@@ -27,6 +35,16 @@ describe('env schema pieces', () => {
       expect(rejects(positiveInt, bad)).toBe(true);
       expect(rejects(durationSeconds, bad)).toBe(true);
     }
+  });
+
+  it('secondsBetween: whole seconds within the bounds, 0 where allowed, the bounds in the message', () => {
+    expect(accepts(secondsBetween(0, 20), '0')).toBe(0);
+    expect(accepts(secondsBetween(0, 20), '20')).toBe(20);
+    for (const bad of ['21', '-1', '1.5', '', 'ten']) expect(rejects(secondsBetween(0, 20), bad)).toBe(true);
+    expect(rejects(secondsBetween(2, 60), '1')).toBe(true);
+    expect(z.safeParse(secondsBetween(2, 60), '61').error?.issues[0]?.message).toBe(
+      'expected a whole number of seconds from 2 to 60',
+    );
   });
 
   it('httpUrl: http and https only', () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiConfigSchema } from '@keyless/api';
 import { parseConfig } from '@keyless/config';
-import { workerConfigSchema } from '@keyless/ledger-worker';
+import { ledgerWorkerConfigSchema } from '@keyless/ledger-worker';
 import { localAlbConfigSchema } from '@keyless/local-alb';
 import { systemEnv } from '@keyless/local-system';
 import { readTelemetryConfig } from '@keyless/telemetry';
@@ -26,7 +26,7 @@ const schemas: Record<string, z.ZodType> = {
   identity: systemEnv,
   'api-1': apiConfigSchema,
   'api-2': apiConfigSchema,
-  'ledger-worker': workerConfigSchema,
+  'ledger-worker': ledgerWorkerConfigSchema,
   'usage-reporter': reporterConfigSchema,
   alb: localAlbConfigSchema,
   'upload-processor': uploadProcessorRuntimeEnv,

@@ -89,7 +89,7 @@ export async function startServices(
             WAIT_TIME_SECONDS: '2',
           },
           healthUrl: `http://127.0.0.1:${port}/healthz`,
-          // ECS's default stopTimeout; the worker finishes in-flight messages within its 20 s.
+          // ECS's default stopTimeout; the worker exits within its STOP_TIMEOUT_SECONDS (20 s by default).
           stopTimeoutMs: 30_000,
         },
         ended: task.deregister,

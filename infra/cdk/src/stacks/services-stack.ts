@@ -224,7 +224,8 @@ export class ServicesStack extends KeylessStack {
         // The secret's ARN, not its value: the worker reads it with its task role and re-reads
         // it after a rotation.
         WRITER_SECRET_ID: props.writerSecret.secretArn,
-        SHUTDOWN_TIMEOUT_SECONDS: String(STOP_TIMEOUT.toSeconds() - 5),
+        // The worker drains, publishes its last metrics and exits before ECS sends SIGKILL.
+        STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT.toSeconds() - 5),
       },
     });
 

@@ -1,27 +1,22 @@
 import { awsSettingsFrom, createSecretsManagerClient, createSqsClient } from '@keyless/aws';
 import { Database, tlsOptions } from '@keyless/db';
-import type { Logger } from '@keyless/logging';
-import type { Metrics } from '@keyless/metrics';
 import { SecretCache } from '@keyless/secrets';
+import type { RunningService, ServiceContext } from '@keyless/service';
 import { exponentialDelay } from './backoff.ts';
+import type { LedgerWorkerConfig } from './config.ts';
 import { DependencyGate } from './dependency-gate.ts';
 import { createMessageHandler } from './handle-message.ts';
 import { startHealthServer } from './health-server.ts';
-import { QueueConsumer, type StopSummary } from './queue-consumer.ts';
-import type { WorkerConfig } from './worker-config.ts';
-import { recordBatch, startMetricsPublisher } from './worker-metrics.ts';
-
-export interface RunningWorker {
-  healthPort: number;
-  /** Drains the consumer, closes the pool, publishes the last metrics, closes the health server. */
-  stop(signal: string): Promise<StopSummary>;
-}
+import { QueueConsumer } from './queue-consumer.ts';
+import { countersSinceLastPublish, recordBatch } from './worker-metrics.ts';
 
 /** Wires the worker's parts together and starts consuming. */
-export async function startWorker(
-  config: WorkerConfig,
-  { logger, metrics }: { logger: Logger; metrics: Metrics },
-): Promise<RunningWorker> {
+export async function startLedgerWorker({
+  name,
+  config,
+  logger,
+  metrics,
+}: ServiceContext<LedgerWorkerConfig>): Promise<RunningService> {
   const aws = awsSettingsFrom(config);
   // A long poll keeps the socket quiet for up to WAIT_TIME_SECONDS; the timeout must outlast it.
   const sqs = createSqsClient({ ...aws, requestTimeoutMs: (config.WAIT_TIME_SECONDS + 10) * 1_000 });
@@ -39,7 +34,7 @@ export async function startWorker(
     ssl: tlsOptions(config),
     poolSize: config.CONCURRENCY,
     connectionTimeoutMs: config.DB_CONNECT_TIMEOUT_SECONDS * 1_000,
-    applicationName: 'ledger-worker',
+    applicationName: name,
   });
   // Ready means: the secret is readable, the database accepts it, and the migrations have run.
   const gate = new DependencyGate({
@@ -75,28 +70,24 @@ export async function startWorker(
     port: config.HEALTH_PORT,
     readiness: () => (stopping ? { ready: false, reason: 'shutting down' } : gate.readiness),
   });
-  const stopMetrics = startMetricsPublisher(metrics, config.METRICS_FLUSH_SECONDS * 1_000, {
-    secrets: () => secrets.stats(),
-    database: () => db.stats(),
-  });
   consumer.start();
   logger.info(
     { queueUrl: config.QUEUE_URL, concurrency: config.CONCURRENCY, healthPort: health.port },
-    'ledger-worker started',
+    'started',
   );
 
   return {
-    healthPort: health.port,
-    async stop(signal) {
+    collectMetrics: countersSinceLastPublish(metrics, {
+      secrets: () => secrets.stats(),
+      database: () => db.stats(),
+    }),
+    async stop(timeoutMs) {
       stopping = true;
-      logger.info({ signal }, 'stopping: no more receives; draining');
-      const summary = await consumer.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1_000);
+      const summary = await consumer.stop(timeoutMs);
       logger.info({ ...summary }, 'drained');
       // Closing the pool waits for every connection to come back; an abandoned statement's may not.
       if (summary.abandoned === 0) await db.close();
-      stopMetrics();
       await health.close();
-      return summary;
     },
   };
 }

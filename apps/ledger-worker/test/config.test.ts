@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@keyless/config';
 import { describe, expect, test } from 'vitest';
-import { workerConfigSchema } from '../src/index.ts';
+import { ledgerWorkerConfigSchema } from '../src/index.ts';
 
 const required = {
   AWS_REGION: 'eu-west-1',
@@ -12,7 +12,7 @@ const required = {
 
 function problems(env: Record<string, string>): string[] {
   try {
-    parseConfig(workerConfigSchema, env);
+    parseConfig(ledgerWorkerConfigSchema, env);
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -22,7 +22,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('worker configuration', () => {
   test('defaults: the brief secret name, TLS verified, health on loopback only', () => {
-    expect(parseConfig(workerConfigSchema, required)).toMatchObject({
+    expect(parseConfig(ledgerWorkerConfigSchema, required)).toMatchObject({
       WRITER_SECRET_ID: 'ledger/writer',
       CONCURRENCY: 10,
       WAIT_TIME_SECONDS: 20,
@@ -31,7 +31,9 @@ describe('worker configuration', () => {
       DB_SSL_MODE: 'verify-full',
       HEALTH_HOST: '127.0.0.1',
       HEALTH_PORT: 8080,
-      SHUTDOWN_TIMEOUT_SECONDS: 20,
+      STOP_TIMEOUT_SECONDS: 20,
+      METRICS_FLUSH_SECONDS: 60,
+      METRICS_NAMESPACE: 'keyless',
     });
   });
 
@@ -39,8 +41,11 @@ describe('worker configuration', () => {
     [{ QUEUE_URL: 'ledger-events' }, 'QUEUE_URL: expected an http:// or https:// URL'],
     [{ CONCURRENCY: '0' }, 'CONCURRENCY: expected a whole number of 1 or more'],
     [{ CONCURRENCY: '500' }, 'CONCURRENCY: expected at most 100'],
-    [{ WAIT_TIME_SECONDS: '21' }, 'WAIT_TIME_SECONDS: expected 0 to 20 seconds'],
-    [{ VISIBILITY_TIMEOUT_SECONDS: '1' }, 'VISIBILITY_TIMEOUT_SECONDS: expected 2 to 43200 seconds'],
+    [{ WAIT_TIME_SECONDS: '21' }, 'WAIT_TIME_SECONDS: expected a whole number of seconds from 0 to 20'],
+    [
+      { VISIBILITY_TIMEOUT_SECONDS: '1' },
+      'VISIBILITY_TIMEOUT_SECONDS: expected a whole number of seconds from 2 to 43200',
+    ],
     [{ DB_SSL_MODE: 'prefer' }, 'DB_SSL_MODE: expected verify-full or disable'],
   ])('%o is refused: %s', (override, problem) => {
     expect(problems({ ...required, ...override })).toEqual([problem]);
