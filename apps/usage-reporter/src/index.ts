@@ -1,5 +1,5 @@
 // The reporter is an application; these exports are for its tests and for consumers of the report.
-export { reporterConfigSchema, type ReporterConfig } from './reporter-config.ts';
+export { usageReporterConfigSchema, type UsageReporterConfig } from './config.ts';
 export {
   REPORT_SCHEMA_VERSION,
   usageReportSchema,

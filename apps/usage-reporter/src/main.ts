@@ -1,21 +1,12 @@
-// The usage-reporter job: `node --import @keyless/telemetry/register src/main.ts`. One run, then
-// exit: 0 when the report was written, 1 with the reason logged otherwise (the Kubernetes Job
-// retries). Everything the run does lives in the modules report-once.ts wires together.
-import { loadConfig } from '@keyless/config';
-import { createLogger } from '@keyless/logging';
-import { createMetrics } from '@keyless/metrics';
-import { shutdownTelemetry } from '@keyless/telemetry';
-import { reportOnce } from './report-once.ts';
-import { reporterConfigSchema } from './reporter-config.ts';
+// The usage-reporter job (an EKS CronJob's pod): `node --import @keyless/telemetry/register src/main.ts`.
+// One run, then exit with its code (the Kubernetes Job retries a failure). What the process does
+// around the run is @keyless/service's; the run is wired in start-usage-reporter.ts.
+import { runService } from '@keyless/service';
+import { usageReporterConfigSchema } from './config.ts';
+import { startUsageReporter } from './start-usage-reporter.ts';
 
-const config = loadConfig(reporterConfigSchema);
-const logger = createLogger({ service: 'usage-reporter', level: config.LOG_LEVEL });
-const metrics = createMetrics({
-  namespace: 'keyless',
-  service: 'usage-reporter',
-  environment: config.DEPLOY_ENV,
-  logger,
+await runService({
+  name: 'usage-reporter',
+  configSchema: usageReporterConfigSchema,
+  start: startUsageReporter,
 });
-
-process.exitCode = await reportOnce(config, { logger, metrics });
-await shutdownTelemetry();

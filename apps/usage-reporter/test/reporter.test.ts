@@ -238,6 +238,22 @@ describe('the token file changes while a run is under way', () => {
   });
 });
 
+test('SIGTERM during a run (the pod stopped): the run finishes, the report is written, exit 0', async () => {
+  const lock = await lockUsage();
+  try {
+    const run = startReporter(fixture, irsa());
+    await reportersWaitingOnLock(1);
+    run.signal('SIGTERM');
+    await expect.poll(() => lineWith(run.lines, 'stopping')).toMatchObject({ signal: 'SIGTERM' });
+    await lock.release();
+    const { code, stderr } = await run.exited;
+    expect(code, stderr).toBe(0);
+    expect(await latestKey()).toBe(lineWith(run.lines, 'report written')?.key);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+});
+
 test('two runs at once: both reports written, latest.json valid and naming the newer one', async () => {
   const lock = await lockUsage();
   // Both take their snapshot, then wait on the lock; released together, they race to the pointer.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '@keyless/config';
-import { reporterConfigSchema } from '@keyless/usage-reporter';
+import { usageReporterConfigSchema } from '@keyless/usage-reporter';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { k8sRoot } from '../src/paths.ts';
 import { validatedKubernetesVersion } from '../src/validate-manifests.ts';
@@ -75,11 +75,15 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     const env = Object.fromEntries(
       (reporterContainer(overlay).env ?? []).map((e) => [e.name, e.value ?? '']),
     );
-    expect(parseConfig(reporterConfigSchema, env)).toMatchObject({
+    const config = parseConfig(usageReporterConfigSchema, env);
+    expect(config).toMatchObject({
       READER_SECRET_ID: 'ledger/reader',
       DB_SSL_MODE: 'verify-full',
       DEPLOY_ENV: 'prod',
     });
+    // A stopped pod exits by itself before the kubelet's SIGKILL.
+    const [pod] = podSpecsOf([find(overlay, 'CronJob', 'usage-reporter')]);
+    expect(config.STOP_TIMEOUT_SECONDS).toBeLessThan(Number(pod?.spec.terminationGracePeriodSeconds));
     // The CA bundle the image carries (apps/usage-reporter/Dockerfile).
     const dockerfile = readFileSync(join(repoRoot, 'apps/usage-reporter/Dockerfile'), 'utf8');
     expect(dockerfile).toContain(` ${env.DB_SSL_CA_FILE}\n`);

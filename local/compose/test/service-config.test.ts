@@ -10,7 +10,7 @@ import { localAlbConfigSchema } from '@keyless/local-alb';
 import { systemEnv } from '@keyless/local-system';
 import { readTelemetryConfig } from '@keyless/telemetry';
 import { uploadProcessorEnv } from '@keyless/upload-processor';
-import { reporterConfigSchema } from '@keyless/usage-reporter';
+import { usageReporterConfigSchema } from '@keyless/usage-reporter';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as z from 'zod';
 import {
@@ -27,7 +27,7 @@ const schemas: Record<string, z.ZodType> = {
   'api-1': apiConfigSchema,
   'api-2': apiConfigSchema,
   'ledger-worker': ledgerWorkerConfigSchema,
-  'usage-reporter': reporterConfigSchema,
+  'usage-reporter': usageReporterConfigSchema,
   alb: localAlbConfigSchema,
   'upload-processor': uploadProcessorRuntimeEnv,
 };

@@ -10,6 +10,7 @@ export interface ReporterRun {
   /** Resolves when the process has exited. */
   exited: Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }>;
   lines: Record<string, unknown>[];
+  signal(signal: NodeJS.Signals): void;
 }
 
 /**
@@ -50,7 +51,7 @@ export function startReporter(
     }
   });
   const exited = once(child, 'close').then(([code]) => ({ code: code as number | null, lines, stderr }));
-  return { exited, lines };
+  return { exited, lines, signal: (signal) => child.kill(signal) };
 }
 
 /** Runs the reporter to completion. */

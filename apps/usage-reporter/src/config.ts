@@ -1,11 +1,12 @@
-import { awsEnv, durationSeconds, positiveInt, serviceEnv } from '@keyless/config';
+import { awsEnv, durationSeconds, positiveInt } from '@keyless/config';
 import { databaseTlsEnv } from '@keyless/db';
+import { serviceProcessEnv } from '@keyless/service';
 import * as z from 'zod';
 
 /** Everything the reporter reads from its environment, parsed once at start-up. */
-export const reporterConfigSchema = z.object({
+export const usageReporterConfigSchema = z.object({
   ...awsEnv.shape,
-  ...serviceEnv.shape,
+  ...serviceProcessEnv.shape,
   ...databaseTlsEnv.shape,
   /**
    * The files bucket; reports go under `reports/`. No default: on AWS its name carries the account
@@ -25,4 +26,4 @@ export const reporterConfigSchema = z.object({
   DB_STATEMENT_TIMEOUT_SECONDS: z._default(durationSeconds, 60),
 });
 
-export type ReporterConfig = z.output<typeof reporterConfigSchema>;
+export type UsageReporterConfig = z.output<typeof usageReporterConfigSchema>;

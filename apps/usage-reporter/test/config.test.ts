@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@keyless/config';
 import { describe, expect, test } from 'vitest';
-import { reporterConfigSchema } from '../src/reporter-config.ts';
+import { usageReporterConfigSchema } from '../src/config.ts';
 
 const minimal = { AWS_REGION: 'eu-west-1', FILES_BUCKET: 'keyless-files-123456789012-eu-west-1' };
 
 function problems(env: Record<string, string>): string[] {
   try {
-    parseConfig(reporterConfigSchema, env);
+    parseConfig(usageReporterConfigSchema, env);
   } catch (error) {
     if (error instanceof ConfigError)
       return error.issues.map((issue) => `${issue.variable}: ${issue.problem}`);
@@ -19,7 +19,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('reporter configuration', () => {
   test('defaults: ledger/reader, a 24-hour period, TLS verified', () => {
-    expect(parseConfig(reporterConfigSchema, minimal)).toMatchObject({
+    expect(parseConfig(usageReporterConfigSchema, minimal)).toMatchObject({
       READER_SECRET_ID: 'ledger/reader',
       REPORT_PERIOD_HOURS: 24,
       DB_SSL_MODE: 'verify-full',
@@ -27,6 +27,8 @@ describe('reporter configuration', () => {
       DB_STATEMENT_TIMEOUT_SECONDS: 60,
       DEPLOY_ENV: 'local',
       LOG_LEVEL: 'info',
+      METRICS_NAMESPACE: 'keyless',
+      STOP_TIMEOUT_SECONDS: 20,
     });
   });
 

@@ -1,22 +1,24 @@
 import { awsSettingsFrom, createS3Client, createSecretsManagerClient, createStsClient } from '@keyless/aws';
 import { Database, tlsOptions } from '@keyless/db';
-import type { Logger } from '@keyless/logging';
-import { MetricUnit, type Metrics } from '@keyless/metrics';
+import { MetricUnit } from '@keyless/metrics';
 import { SecretCache } from '@keyless/secrets';
+import type { RunningService, ServiceContext } from '@keyless/service';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ReporterConfig } from './reporter-config.ts';
+import type { UsageReporterConfig } from './config.ts';
 import { ReportStepError } from './report-step-error.ts';
 import { runUsageReport } from './run-report.ts';
 
 /**
- * Wires one run from the configuration, runs it in a span, records its metrics and closes every
- * client, so the process can end by itself. Returns the exit code: 0 when the report was written
- * (whether or not it became the latest), 1 otherwise, with the reason logged.
+ * Starts one run, wired from the configuration: in a span, with its metrics, every client closed
+ * at the end so nothing is left running. `finished` is the exit code: 0 when the report was
+ * written (whether or not it became the latest), 1 otherwise, with the reason logged.
  */
-export async function reportOnce(
-  config: ReporterConfig,
-  { logger, metrics }: { logger: Logger; metrics: Metrics },
-): Promise<number> {
+export function startUsageReporter({
+  name,
+  config,
+  logger,
+  metrics,
+}: ServiceContext<UsageReporterConfig>): RunningService {
   const aws = awsSettingsFrom(config);
   const sts = createStsClient(aws);
   const s3 = createS3Client(aws);
@@ -29,11 +31,11 @@ export async function reportOnce(
     poolSize: 1,
     connectionTimeoutMs: config.DB_CONNECT_TIMEOUT_SECONDS * 1_000,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_SECONDS * 1_000,
-    applicationName: 'usage-reporter',
+    applicationName: name,
   });
-  const tracer = trace.getTracer('usage-reporter');
-  try {
-    return await tracer.startActiveSpan('usage-report run', async (span) => {
+
+  const run = () =>
+    trace.getTracer(name).startActiveSpan('usage-report run', async (span) => {
       try {
         const summary = await runUsageReport({
           sts,
@@ -59,9 +61,17 @@ export async function reportOnce(
         span.end();
       }
     });
-  } finally {
-    metrics.publishStoredMetrics();
+  const finished = run().finally(async () => {
     await db.close();
     for (const client of [sts, s3, secretsManager]) client.destroy();
-  }
+  });
+
+  return {
+    finished,
+    // A run takes seconds, and a report is written whole or not at all: a stopped pod lets it
+    // finish (STOP_TIMEOUT_SECONDS bounds the wait) rather than throw the work away.
+    stop: async () => {
+      await finished;
+    },
+  };
 }
