@@ -1,17 +1,17 @@
-import { awsEnv, httpUrl, serviceEnv } from '@keyless/config';
+import { awsEnv, httpUrl } from '@keyless/config';
+import { serviceContextEnv } from '@keyless/service';
 import * as z from 'zod/mini';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** What the function reads from its environment, parsed once per execution environment (cold start). */
-export const uploadProcessorEnv = z.object({
+export const uploadProcessorConfigSchema = z.object({
   ...awsEnv.shape,
-  ...serviceEnv.shape,
+  ...serviceContextEnv.shape,
   /** The `uploads` table the api created the upload's item in. */
   UPLOADS_TABLE: nonEmpty(),
   /** Where `upload.processed` messages go (the `ledger-events` queue). */
   LEDGER_EVENTS_QUEUE_URL: httpUrl,
-  METRICS_NAMESPACE: z._default(nonEmpty(), 'keyless'),
 });
 
-export type UploadProcessorConfig = z.output<typeof uploadProcessorEnv>;
+export type UploadProcessorConfig = z.output<typeof uploadProcessorConfigSchema>;

@@ -37,3 +37,16 @@ test('keeps the credential providers Lambda never reaches out of what a cold sta
     expect(packagesAtInit).not.toContain(lazy);
   expect(loadedAtInitBytes(metafile)).toBeLessThan(shippedBytes(metafile));
 });
+
+test('takes only the context from @keyless/service: no process handling, no OpenTelemetry SDK', () => {
+  const bundled = Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+  expect(bundled.filter((path) => path.includes('libs/service/')).sort()).toEqual([
+    '../../libs/service/src/service-context.ts',
+    '../../libs/service/src/service-env.ts',
+  ]);
+  expect(bundled.filter((path) => /@opentelemetry\/(sdk-|exporter-|instrumentation)/.test(path))).toEqual([]);
+});

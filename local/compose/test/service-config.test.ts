@@ -9,7 +9,7 @@ import { ledgerWorkerConfigSchema } from '@keyless/ledger-worker';
 import { localAlbConfigSchema } from '@keyless/local-alb';
 import { systemEnv } from '@keyless/local-system';
 import { readTelemetryConfig } from '@keyless/telemetry';
-import { uploadProcessorEnv } from '@keyless/upload-processor';
+import { uploadProcessorConfigSchema } from '@keyless/upload-processor';
 import { usageReporterConfigSchema } from '@keyless/usage-reporter';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as z from 'zod';
@@ -121,7 +121,7 @@ describe('every container built from this repository gets an environment its pro
       const runtime = parseConfig(uploadProcessorRuntimeEnv, environmentOf(source, 'upload-processor'));
       const fn = uploadProcessorFunction(runtime);
       // Lambda adds AWS_REGION itself.
-      const parsed = parseConfig(uploadProcessorEnv, { AWS_REGION: fn.region, ...fn.environment });
+      const parsed = parseConfig(uploadProcessorConfigSchema, { AWS_REGION: fn.region, ...fn.environment });
       expect(parsed).toMatchObject({ UPLOADS_TABLE: 'uploads', DEPLOY_ENV: 'local' });
     }
   });
