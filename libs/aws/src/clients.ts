@@ -1,6 +1,4 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -37,9 +35,4 @@ export const createSqsClient = (settings: AwsSettings) => new SQSClient(clientCo
 export const createSecretsManagerClient = (settings: AwsSettings) =>
   new SecretsManagerClient(clientConfig(settings));
 
-export const createCognitoClient = (settings: AwsSettings) =>
-  new CognitoIdentityProviderClient(clientConfig(settings));
-
 export const createStsClient = (settings: AwsSettings) => new STSClient(clientConfig(settings));
-
-export const createIamClient = (settings: AwsSettings) => new IAMClient(clientConfig(settings));

@@ -1,10 +1,8 @@
 export { awsSettingsFrom, type AwsSettings } from './aws-settings.ts';
 export { clientConfig } from './client-config.ts';
 export {
-  createCognitoClient,
   createDynamoDbClient,
   createDynamoDbDocumentClient,
-  createIamClient,
   createPresigningS3Client,
   createS3Client,
   createSecretsManagerClient,

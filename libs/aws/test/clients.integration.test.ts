@@ -4,12 +4,10 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
-  createCognitoClient,
   createDynamoDbClient,
   createDynamoDbDocumentClient,
   createS3Client,
@@ -97,14 +95,6 @@ describe('clients from the factory against the emulator', () => {
     const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
     await client.end();
     expect(rows[0]?.answer).toBe(42);
-  });
-
-  test('Cognito: a user pool is created and listed', async () => {
-    const cognito = createCognitoClient(settings);
-    const name = platform.uniqueName('factory-pool');
-    await cognito.send(new CreateUserPoolCommand({ PoolName: name }));
-    const { UserPools = [] } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
-    expect(UserPools.map((pool) => pool.Name)).toContain(name);
   });
 
   test('STS: the caller identity resolves through the emulator', async () => {
