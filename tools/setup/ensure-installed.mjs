@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need on a fresh clone: npm packages (which bring the
-// Node 24 binary from the `node` package) and the emulator's Python virtualenv; before `npm test`
-// it first checks for Go, which it cannot install. It runs under whatever Node the machine has, so
-// it sticks to APIs every supported Node offers.
+// Node 24 binary from the `node` package) and the AWS emulators' Python virtualenvs (moto always,
+// the others as `wantedEmulators` says); before `npm test` it first checks for Go, which it cannot
+// install. It runs under whatever Node the machine has, so it sticks to APIs every supported Node
+// offers.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goProblem, goVersion } from './check-go.mjs';
+import { ensureEmulatorVenv, wantedEmulators } from './emulator-venvs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const venvDir = join(root, '.local', 'venv');
-const requirements = join(root, 'local', 'platform', 'requirements.lock');
-const minPython = [3, 10];
 
 function sha256(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -38,55 +37,6 @@ function ensureNodePackages() {
   writeFileSync(stamp, wanted);
 }
 
-function pythonVersion(cmd) {
-  const out = spawnSync(cmd, ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], {
-    encoding: 'utf8',
-  });
-  if (out.status !== 0) return undefined;
-  return out.stdout.trim().split(' ').map(Number);
-}
-
-function findPython() {
-  const candidates = [
-    process.env.KEYLESS_PYTHON,
-    'python3',
-    'python3.13',
-    'python3.12',
-    'python3.11',
-    'python3.10',
-    'python',
-  ];
-  for (const cmd of candidates.filter(Boolean)) {
-    const v = pythonVersion(cmd);
-    if (v && (v[0] > minPython[0] || (v[0] === minPython[0] && v[1] >= minPython[1]))) return cmd;
-  }
-  console.error(
-    `setup: Python >= ${minPython.join('.')} is required for the AWS emulator (set KEYLESS_PYTHON to its path).`,
-  );
-  process.exit(1);
-}
-
-/** Creates .local/venv and installs the pinned emulator into it whenever requirements.lock changed. */
-function ensureEmulatorVenv() {
-  const stamp = join(venvDir, '.keyless-requirements.sha256');
-  const wanted = sha256(requirements);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
-  console.log('setup: installing the AWS emulator into .local/venv…');
-  mkdirSync(dirname(venvDir), { recursive: true });
-  if (!existsSync(join(venvDir, 'bin', 'python'))) run(findPython(), ['-m', 'venv', venvDir]);
-  const pip = join(venvDir, 'bin', 'pip');
-  run(pip, [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--require-hashes',
-    '--no-deps',
-    '-r',
-    requirements,
-  ]);
-  writeFileSync(stamp, wanted);
-}
-
 /** Stops before any install when `npm test` would fail later for want of Go. */
 function ensureGoForTests() {
   if (process.env.npm_lifecycle_event !== 'pretest') return;
@@ -96,6 +46,24 @@ function ensureGoForTests() {
   process.exit(1);
 }
 
+/** Stops before any install when the emulators asked for are unknown. */
+function emulatorsToInstall() {
+  try {
+    return wantedEmulators(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`setup: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+const emulators = emulatorsToInstall();
 ensureGoForTests();
 ensureNodePackages();
-ensureEmulatorVenv();
+for (const emulator of emulators) {
+  try {
+    ensureEmulatorVenv(emulator, run);
+  } catch (error) {
+    console.error(`setup: ${error.message}`);
+    process.exit(1);
+  }
+}
