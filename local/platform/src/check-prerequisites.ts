@@ -1,5 +1,6 @@
 import { startEmbeddedDatabase } from './embedded-database.ts';
 import { startEmulatorProcess } from './emulator-process.ts';
+import { emulatorVenv, installCommand, type Emulator } from './emulators/emulators.ts';
 import { freePort } from './free-port.ts';
 
 export interface Problem {
@@ -28,10 +29,11 @@ async function problemOf(what: string, fix: (cause: string) => string, attempt: 
 }
 
 /**
- * Starts and stops once each thing every suite and `npm start` need, side by side, so a machine
- * that cannot run them is told so in seconds, once, with the cause, instead of by every test hook.
+ * Starts and stops once each thing every suite and `npm start` need (PostgreSQL and the given
+ * emulators), side by side, so a machine that cannot run them is told so in seconds, once, with
+ * the cause, instead of by every test hook.
  */
-export async function checkPrerequisites(): Promise<Problem[]> {
+export async function checkPrerequisites(emulators: readonly Emulator[]): Promise<Problem[]> {
   const problems = await Promise.all([
     problemOf(
       'no free loopback port',
@@ -44,13 +46,15 @@ export async function checkPrerequisites(): Promise<Problem[]> {
       const database = await startEmbeddedDatabase();
       await database.stop();
     }),
-    problemOf(
-      'the AWS emulator cannot start',
-      () => 'reinstall it: `rm -rf .local/venv && npm run setup`',
-      async () => {
-        const emulator = await startEmulatorProcess();
-        await emulator.stop();
-      },
+    ...emulators.map((emulator) =>
+      problemOf(
+        `the AWS emulator ${emulator} cannot start`,
+        () => `reinstall it: \`rm -rf ${emulatorVenv(emulator)} && ${installCommand(emulator)}\``,
+        async () => {
+          const running = await startEmulatorProcess({ emulator });
+          await running.stop();
+        },
+      ),
     ),
   ]);
   return problems.filter((problem) => problem !== undefined);

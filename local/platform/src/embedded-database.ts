@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { holdPath, howItEnds, releasePath, spawnOwned, stopOwned } from '@keyless/owned-process';
 import { freePort } from './free-port.ts';
-import { platformEnv } from './postgres/platform-env.ts';
+import { platformEnv } from './platform-env.ts';
 import {
   binariesRunnableAs,
   packagedBinaries,

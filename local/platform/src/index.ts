@@ -1,4 +1,6 @@
-export { startEmulatorProcess, type RunningEmulator } from './emulator-process.ts';
+export { startEmulatorProcess, type EmulatorOptions, type RunningEmulator } from './emulator-process.ts';
+export { emulators, type Emulator } from './emulators/emulators.ts';
+export { capabilities, hasCapability, lacking, type Capability } from './emulators/emulator-capabilities.ts';
 export { startEmbeddedDatabase, type DatabaseServer } from './embedded-database.ts';
 export {
   adminClients,
@@ -6,7 +8,12 @@ export {
   emulatorAdminCredentials,
   type AdminClients,
 } from '@keyless/emulator-admin';
-export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap/bootstrap.ts';
+export {
+  bootstrap,
+  bootstrapNeeds,
+  type BootstrapOptions,
+  type BootstrapResult,
+} from './bootstrap/bootstrap.ts';
 export { freePort } from './free-port.ts';
 export {
   startLocalPlatform,

@@ -1,9 +1,12 @@
 import { defaultResourceNames } from '@keyless/iam-model';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
-import { bootstrap } from './bootstrap/bootstrap.ts';
+import { bootstrap, bootstrapNeeds } from './bootstrap/bootstrap.ts';
 import { startEmbeddedDatabase, type DatabaseServer } from './embedded-database.ts';
 import { adminClients, emulatorAccountId } from '@keyless/emulator-admin';
 import { startEmulatorProcess } from './emulator-process.ts';
+import { lacking } from './emulators/emulator-capabilities.ts';
+import type { Emulator } from './emulators/emulators.ts';
+import { platformEnv } from './platform-env.ts';
 
 export interface PlatformDescription {
   region: string;
@@ -40,8 +43,10 @@ function watch(watched: Watched, name: string, ended: Promise<string>): void {
 
 export interface LocalPlatformOptions {
   region: string;
-  /** An emulator that already runs; otherwise moto is started. */
+  /** An emulator that already runs; otherwise `emulator` is started. */
   awsEndpoint?: string;
+  /** Default: KEYLESS_EMULATOR, else moto. */
+  emulator?: Emulator;
   /** A PostgreSQL that already runs (a user that may create databases and roles); otherwise an embedded one. */
   databaseUrl?: string;
   /** The repository the `deploy`/`diff` roles trust. */
@@ -68,13 +73,15 @@ async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[],
   return server;
 }
 
+const emulatorOf = (options: LocalPlatformOptions) => options.emulator ?? platformEnv().KEYLESS_EMULATOR;
+
 async function startEmulator(
   options: LocalPlatformOptions,
   stoppers: Stopper[],
   watched: Watched,
 ): Promise<string> {
   if (options.awsEndpoint) return options.awsEndpoint;
-  const emulator = await startEmulatorProcess();
+  const emulator = await startEmulatorProcess({ emulator: emulatorOf(options) });
   stoppers.push(emulator.stop);
   watch(watched, 'the AWS emulator', emulator.ended);
   return emulator.endpoint;
@@ -82,9 +89,14 @@ async function startEmulator(
 
 /**
  * Brings up the emulator and PostgreSQL (or uses the ones configured), then bootstraps the
- * system's resources. On any failure, whatever already started is stopped again.
+ * system's resources. On any failure, whatever already started is stopped again. An emulator
+ * that lacks what the bootstrap needs is refused before anything starts.
  */
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningPlatform> {
+  const missing = options.awsEndpoint ? [] : lacking(emulatorOf(options), bootstrapNeeds);
+  if (missing.length > 0) {
+    throw new Error(`the local platform cannot run on ${emulatorOf(options)}:\n  ${missing.join('\n  ')}`);
+  }
   const stoppers: Stopper[] = [];
   const { promise: died, resolve: report } = Promise.withResolvers<string>();
   const watched: Watched = { stopping: false, report };

@@ -1,5 +1,6 @@
 import { buildIamModel, type ResourceNames } from '@keyless/iam-model';
 import type { AdminClients } from '@keyless/emulator-admin';
+import type { Capability } from '../emulators/emulator-capabilities.ts';
 import { ensureDatabaseAndSecrets, ledgerDatabase, type DatabaseEndpoint } from './database.ts';
 import { ensureQueues } from './queues.ts';
 import { ensureRoles } from './roles.ts';
@@ -17,6 +18,17 @@ export interface BootstrapOptions {
   githubOidcIssuer: string;
   github: { owner: string; repo: string };
 }
+
+/** What the bootstrap uses of the emulator; ARNs are written with `accountId`, moto's fixed one. */
+export const bootstrapNeeds: readonly Capability[] = [
+  's3',
+  'dynamodb',
+  'sqs',
+  'secrets-manager',
+  'cognito-user-pools',
+  'iam',
+  'fixed-account-id',
+];
 
 export const lambdaFunctionName = 'upload-processor';
 export const eksClusterName = 'keyless';

@@ -102,6 +102,8 @@ async function ensureUser(cognito: CognitoIdentityProviderClient, userPoolId: st
       new AdminCreateUserCommand({
         UserPoolId: userPoolId,
         Username: user.username,
+        // Given, not generated: ministack's generated one is shorter than the pool's policy asks.
+        TemporaryPassword: user.password,
         MessageAction: 'SUPPRESS',
         UserAttributes: [
           { Name: 'email', Value: `${user.username}@keyless.example` },

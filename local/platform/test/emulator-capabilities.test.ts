@@ -1,0 +1,47 @@
+// The capability table is a set of claims about each emulator; here every claim meets the emulator
+// it describes: each probe must find exactly what the table says, has or lacks.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  adminClients,
+  capabilities,
+  emulators,
+  hasCapability,
+  lacking,
+  startEmulatorProcess,
+  type Capability,
+  type RunningEmulator,
+} from '../src/index.ts';
+import { probes } from './support/capability-probes.ts';
+
+const region = 'eu-west-1';
+
+describe.each(emulators)('%s', (emulator) => {
+  let running: RunningEmulator;
+  beforeAll(async () => {
+    running = await startEmulatorProcess({ emulator });
+  });
+  afterAll(() => running?.stop());
+
+  const claims = (Object.keys(capabilities) as Capability[]).map((capability) => ({
+    capability,
+    has: hasCapability(emulator, capability),
+    verdict: hasCapability(emulator, capability) ? 'has' : 'lacks',
+  }));
+
+  test.each(claims)('$verdict $capability', async ({ capability, has }) => {
+    const target = {
+      clients: adminClients({ endpoint: running.endpoint, region }),
+      endpoint: running.endpoint,
+      region,
+    };
+    expect(await probes[capability](target)).toBe(has);
+  });
+});
+
+test('lacking() names each missing capability and why, and nothing the emulator has', () => {
+  expect(lacking('localstack', ['s3', 'dynamodb', 'cognito-user-pools'])).toEqual([
+    expect.stringMatching(/^localstack lacks DynamoDB tables: .*DynamoDB Local/),
+    expect.stringMatching(/^localstack lacks Cognito user pools.*: LocalStack core has no Cognito$/),
+  ]);
+  expect(lacking('moto', ['s3', 'sqs', 'cognito-user-pools'])).toEqual([]);
+});
