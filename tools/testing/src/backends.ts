@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
-import { startEmbeddedDatabase, startEmulatorProcess } from '@keyless/local-platform';
+import { startEmbeddedDatabase, startEmulatorProcess, type Emulator } from '@keyless/local-platform';
 import { pinnedImage } from './image-versions.ts';
 
 export interface DatabaseAccess {
@@ -38,9 +38,9 @@ async function startBoth<A extends Stoppable, B extends Stoppable | undefined>(
   throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
 }
 
-export async function processBackend(withDatabase: boolean): Promise<Backend> {
+export async function processBackend(withDatabase: boolean, emulatorName: Emulator): Promise<Backend> {
   const [emulator, database] = await startBoth(
-    startEmulatorProcess(),
+    startEmulatorProcess({ emulator: emulatorName }),
     withDatabase ? startEmbeddedDatabase() : Promise.resolve(undefined),
   );
   return {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseConfig } from '@keyless/config';
+import { emulators } from '@keyless/local-platform';
 
 const harnessEnv = z.object({
   AWS_REGION: z.string().min(1).default('eu-west-1'),
@@ -9,6 +10,8 @@ const harnessEnv = z.object({
   DATABASE_URL: z.url().optional(),
   DOCKER_HOST: z.string().optional(),
   LOCALSTACK_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The emulator to start (a test may ask for another): moto, ministack or localstack. */
+  KEYLESS_EMULATOR: z.enum(emulators).default('moto'),
   /** Forces a backend instead of detecting one. */
   KEYLESS_TEST_BACKEND: z.enum(['containers', 'processes']).optional(),
 });

@@ -16,6 +16,7 @@ describe('test platform', () => {
   test('process backend: a private emulator and a real PostgreSQL', async () => {
     const platform = await start({ database: true, env: { KEYLESS_TEST_BACKEND: 'processes' } });
     expect(platform.backend).toBe('processes');
+    expect(platform.emulator).toBe('moto');
     expect((await fetch(`${platform.awsEndpoint}/moto-api/`)).ok).toBe(true);
     const client = new pg.Client({ connectionString: platform.database?.adminUrl });
     await client.connect();
@@ -39,6 +40,21 @@ describe('test platform', () => {
     expect(a?.awsEndpoint).toBe(own.awsEndpoint);
     expect(a?.uniqueName('uploads')).toMatch(/^t[0-9a-f]{8}-uploads$/);
     expect(a?.uniqueName('uploads')).not.toBe(b?.uniqueName('uploads'));
+  });
+
+  test('the emulator a test asks for, else KEYLESS_EMULATOR, runs as a process whatever the engine', async () => {
+    const asked = await start({ emulator: 'ministack', env: { KEYLESS_EMULATOR: 'localstack' } });
+    expect(asked).toMatchObject({ backend: 'processes', emulator: 'ministack' });
+    expect((await fetch(`${asked.awsEndpoint}/_ministack/health`)).ok).toBe(true);
+    const configured = await start({ env: { KEYLESS_EMULATOR: 'localstack' } });
+    expect(configured).toMatchObject({ backend: 'processes', emulator: 'localstack' });
+    expect((await fetch(`${configured.awsEndpoint}/_localstack/health`)).ok).toBe(true);
+  });
+
+  test('KEYLESS_EMULATOR naming no emulator fails fast and is named', async () => {
+    const failure = startTestPlatform({ env: { KEYLESS_EMULATOR: 'localstack-pro' } });
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(/KEYLESS_EMULATOR/);
   });
 
   test('a bad variable fails fast and is named', async () => {
