@@ -2,24 +2,21 @@
 // its stdout (log lines and EMF documents) read back.
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { emfOf, messagesOf, startService } from './service-process.ts';
+import { emfOf, messagesOf, startService, stopService } from './service-process.ts';
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
   test('stops the service with its share of STOP_TIMEOUT_SECONDS, writes the last metrics, exits 0', async () => {
-    const service = startService({ STOP_TIMEOUT_SECONDS: '12', METRICS_NAMESPACE: 'acme' });
-    await service.logged('started');
-    service.signal(signal);
-    const { code } = await service.exited;
+    const { code, lines, line } = await stopService(
+      { STOP_TIMEOUT_SECONDS: '12', METRICS_NAMESPACE: 'acme' },
+      signal,
+    );
 
     expect(code).toBe(0);
-    expect(messagesOf(service.lines)).toEqual(['started', 'stopping', 'service stop', 'stopped']);
-    expect(service.lines.find((line) => line.msg === 'stopping')).toMatchObject({
-      signal,
-      service: 'fixture-service',
-    });
+    expect(messagesOf(lines)).toEqual(['started', 'stopping', 'service stop', 'stopped']);
+    expect(line('stopping')).toMatchObject({ signal, service: 'fixture-service' });
     // Two of the twelve seconds are kept for the last metrics and spans.
-    expect(service.lines.find((line) => line.msg === 'service stop')).toMatchObject({ timeoutMs: 10_000 });
-    const [last, ...more] = emfOf(service.lines);
+    expect(line('service stop')).toMatchObject({ timeoutMs: 10_000 });
+    const [last, ...more] = emfOf(lines);
     expect(more).toEqual([]);
     expect(last).toMatchObject({
       service: 'fixture-service',
@@ -44,27 +41,20 @@ test('metrics are written every METRICS_FLUSH_SECONDS while the service runs, wi
 });
 
 test('a stop that fails: exit 1 with the reason, the last metrics still written', async () => {
-  const service = startService({ FIXTURE_STOP: 'reject' });
-  await service.logged('started');
-  service.signal('SIGTERM');
-  expect((await service.exited).code).toBe(1);
-  expect(service.lines.find((line) => line.msg === 'stop failed')).toMatchObject({
-    level: 'error',
-    err: { message: 'pool would not close' },
-  });
-  expect(emfOf(service.lines)).toMatchObject([{ Stopped: 1 }]);
+  const { code, lines, line } = await stopService({ FIXTURE_STOP: 'reject' });
+  expect(code).toBe(1);
+  expect(line('stop failed')).toMatchObject({ level: 'error', err: { message: 'pool would not close' } });
+  expect(emfOf(lines)).toMatchObject([{ Stopped: 1 }]);
 });
 
 test('a stop that never ends: exit 1 once STOP_TIMEOUT_SECONDS has passed, the last metrics still written', async () => {
-  const service = startService({ FIXTURE_STOP: 'hang', STOP_TIMEOUT_SECONDS: '3' });
-  await service.logged('started');
-  service.signal('SIGTERM');
-  expect((await service.exited).code).toBe(1);
-  expect(service.lines.find((line) => line.msg === 'not stopped within STOP_TIMEOUT_SECONDS')).toMatchObject({
+  const { code, lines, line } = await stopService({ FIXTURE_STOP: 'hang', STOP_TIMEOUT_SECONDS: '3' });
+  expect(code).toBe(1);
+  expect(line('not stopped within STOP_TIMEOUT_SECONDS')).toMatchObject({
     level: 'error',
     stopTimeoutSeconds: 3,
   });
-  expect(emfOf(service.lines)).toMatchObject([{ Stopped: 1 }]);
+  expect(emfOf(lines)).toMatchObject([{ Stopped: 1 }]);
 });
 
 test('a start that fails: exit 1 with the reason', async () => {
@@ -84,11 +74,9 @@ describe('a job', () => {
   });
 
   test('stopped: exits with its run’s code too', async () => {
-    const service = startService({ FIXTURE_RUN_EXIT_CODE: '3', FIXTURE_RUN_ENDS: 'on-stop' });
-    await service.logged('started');
-    service.signal('SIGTERM');
-    expect((await service.exited).code).toBe(3);
-    expect(messagesOf(service.lines)).toEqual(['started', 'stopping', 'service stop', 'stopped']);
+    const { code, lines } = await stopService({ FIXTURE_RUN_EXIT_CODE: '3', FIXTURE_RUN_ENDS: 'on-stop' });
+    expect(code).toBe(3);
+    expect(messagesOf(lines)).toEqual(['started', 'stopping', 'service stop', 'stopped']);
   });
 });
 
@@ -110,19 +98,15 @@ test('a trace collector that is gone does not turn a clean stop into a failure',
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
 
-  const service = startService(
-    {
-      OTEL_SERVICE_NAME: 'fixture-service',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-    },
+  const { code, lines, line } = await stopService(
+    { OTEL_SERVICE_NAME: 'fixture-service', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+    'SIGTERM',
     ['--import', '@keyless/telemetry/register'],
   );
-  await service.logged('started');
-  service.signal('SIGTERM');
-  expect((await service.exited).code).toBe(0);
-  expect(service.lines.find((line) => line.msg === 'spans could not be exported')).toMatchObject({
+  expect(code).toBe(0);
+  expect(line('spans could not be exported')).toMatchObject({
     level: 'warn',
     err: { message: expect.stringContaining('ECONNREFUSED') },
   });
-  expect(messagesOf(service.lines).at(-1)).toBe('stopped');
+  expect(messagesOf(lines).at(-1)).toBe('stopped');
 });

@@ -45,6 +45,23 @@ export function startService(env: Record<string, string>, nodeOptions: string[] 
   };
 }
 
+/** Starts the fixture service, sends `signal` once it has started, and resolves once it has exited. */
+export async function stopService(
+  env: Record<string, string>,
+  signal: NodeJS.Signals = 'SIGTERM',
+  nodeOptions: string[] = [],
+) {
+  const service = startService(env, nodeOptions);
+  await service.logged('started');
+  service.signal(signal);
+  const { code } = await service.exited;
+  return {
+    code,
+    lines: service.lines,
+    line: (msg: string) => service.lines.find((line) => line.msg === msg),
+  };
+}
+
 export const messagesOf = (lines: Record<string, unknown>[]) =>
   lines.filter((line) => typeof line.msg === 'string').map((line) => line.msg);
 
