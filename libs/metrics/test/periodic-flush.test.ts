@@ -55,7 +55,9 @@ describe('startPeriodicFlush', () => {
     });
 
     total = 4;
-    expect(captureEmf(() => vi.advanceTimersByTime(60_000)).map((document) => document.RowsSeen)).toEqual([4]);
+    expect(captureEmf(() => vi.advanceTimersByTime(60_000)).map((document) => document.RowsSeen)).toEqual([
+      4,
+    ]);
     expect(captureEmf(() => vi.advanceTimersByTime(60_000))).toEqual([]);
     total = 7;
     expect(captureEmf(stop).map((document) => document.RowsSeen)).toEqual([3]);
