@@ -19,7 +19,7 @@ export const capabilities = {
   iam: 'IAM roles, inline policies and OIDC providers',
   sts: 'STS AssumeRole sessions',
   'cognito-user-pools':
-    "Cognito user pools: password sign-in, RS256 access tokens with Cognito's issuer, the pool's JWKS",
+    "Cognito user pools (password sign-in, RS256 access tokens with Cognito's issuer and the pool's JWKS)",
   'cognito-generated-temporary-password': 'Cognito AdminCreateUser without a TemporaryPassword',
   'fixed-account-id': 'account 123456789012 whatever the access key',
   'web-identity-token-validation': 'STS AssumeRoleWithWebIdentity refusing a token it cannot verify',
