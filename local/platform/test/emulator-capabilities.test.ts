@@ -12,31 +12,35 @@ import {
   type RunningEmulator,
 } from '../src/index.ts';
 import { probes } from './support/capability-probes.ts';
+import { emulatorSuite } from './support/installed-emulators.ts';
 
 const region = 'eu-west-1';
 
-describe.each(emulators)('%s', (emulator) => {
-  let running: RunningEmulator;
-  beforeAll(async () => {
-    running = await startEmulatorProcess({ emulator });
-  });
-  afterAll(() => running?.stop());
+for (const emulator of emulators) {
+  const suite = emulatorSuite(emulator);
+  describe.skipIf(suite.skip)(suite.title, () => {
+    let running: RunningEmulator;
+    beforeAll(async () => {
+      running = await startEmulatorProcess({ emulator });
+    });
+    afterAll(() => running?.stop());
 
-  const claims = (Object.keys(capabilities) as Capability[]).map((capability) => ({
-    capability,
-    has: hasCapability(emulator, capability),
-    verdict: hasCapability(emulator, capability) ? 'has' : 'lacks',
-  }));
+    const claims = (Object.keys(capabilities) as Capability[]).map((capability) => ({
+      capability,
+      has: hasCapability(emulator, capability),
+      verdict: hasCapability(emulator, capability) ? 'has' : 'lacks',
+    }));
 
-  test.each(claims)('$verdict $capability', async ({ capability, has }) => {
-    const target = {
-      clients: adminClients({ endpoint: running.endpoint, region }),
-      endpoint: running.endpoint,
-      region,
-    };
-    expect(await probes[capability](target)).toBe(has);
+    test.each(claims)('$verdict $capability', async ({ capability, has }) => {
+      const target = {
+        clients: adminClients({ endpoint: running.endpoint, region }),
+        endpoint: running.endpoint,
+        region,
+      };
+      expect(await probes[capability](target)).toBe(has);
+    });
   });
-});
+}
 
 test('lacking() names each missing capability and why, and nothing the emulator has', () => {
   expect(lacking('localstack', ['s3', 'dynamodb', 'cognito-user-pools'])).toEqual([
