@@ -71,8 +71,11 @@ async function unlessAbsent(attempt: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
-async function newBucket({ clients, region }: ProbeTarget): Promise<string> {
-  const bucket = unique('probe');
+/**
+ * A bucket named for its probe, not at random: LocalStack keeps a directory per bucket name under
+ * a fixed /tmp path that outlives it, so fixed names keep those few.
+ */
+async function newBucket({ clients, region }: ProbeTarget, bucket: string): Promise<string> {
   await clients.s3.send(
     new CreateBucketCommand({
       Bucket: bucket,
@@ -111,9 +114,12 @@ interface S3EventRecord {
 }
 
 /** Writes one key twice with ObjectCreated notifications to a queue; the two events, in write order. */
-async function eventsOfTwoWrites(target: ProbeTarget): Promise<(S3EventRecord | undefined)[]> {
+async function eventsOfTwoWrites(
+  target: ProbeTarget,
+  bucketName: string,
+): Promise<(S3EventRecord | undefined)[]> {
   const { s3 } = target.clients;
-  const bucket = await newBucket(target);
+  const bucket = await newBucket(target, bucketName);
   const queue = await newQueue(target);
   await s3.send(
     new PutBucketNotificationConfigurationCommand({
@@ -186,27 +192,29 @@ function jwtParts(token: string): JwtParts {
 
 export const probes: Record<Capability, Probe> = {
   s3: async (target) => {
-    const bucket = await newBucket(target);
+    const bucket = await newBucket(target, 'probe-objects');
     await target.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'probe.txt', Body: 'probe' }));
     const object = await target.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'probe.txt' }));
     return (await object.Body?.transformToString()) === 'probe';
   },
 
   's3-event-notifications': async (target) => {
-    const events = await eventsOfTwoWrites(target);
+    const events = await eventsOfTwoWrites(target, 'probe-notifications');
     return events.every(
       (event) => event?.eventName.startsWith('ObjectCreated') && event.s3.object.key === 'same-key',
     );
   },
 
   's3-event-sequencer': async (target) => {
-    const [first, second] = (await eventsOfTwoWrites(target)).map((event) => event?.s3.object.sequencer);
+    const [first, second] = (await eventsOfTwoWrites(target, 'probe-sequencer')).map(
+      (event) => event?.s3.object.sequencer,
+    );
     if (first === undefined || second === undefined) return false;
     return comparable(first) < comparable(second);
   },
 
   's3-key-length-limit': async (target) => {
-    const bucket = await newBucket(target);
+    const bucket = await newBucket(target, 'probe-key-length');
     try {
       await target.clients.s3.send(
         new PutObjectCommand({ Bucket: bucket, Key: 'k'.repeat(1025), Body: 'x' }),
@@ -221,7 +229,7 @@ export const probes: Record<Capability, Probe> = {
   // Signed with an IAM user's key, which every emulator knows the secret of.
   's3-presigned-url-signature': async (target) => {
     const { iam, s3 } = target.clients;
-    const bucket = await newBucket(target);
+    const bucket = await newBucket(target, 'probe-presigned');
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'signed.txt', Body: 'signed' }));
     const userName = unique('presigner');
     await iam.send(new CreateUserCommand({ UserName: userName }));
