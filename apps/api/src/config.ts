@@ -1,12 +1,6 @@
-import { awsEnv, durationSeconds, httpUrl, port, positiveInt, serviceEnv } from '@keyless/config';
+import { awsEnv, httpUrl, port, positiveInt, secondsBetween } from '@keyless/config';
+import { serviceProcessEnv } from '@keyless/service';
 import * as z from 'zod';
-
-const seconds = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `expected a whole number of seconds between 0 and ${max}`)
-    .transform(Number)
-    .pipe(z.number().max(max, `expected a whole number of seconds between 0 and ${max}`));
 
 const userPoolId = z
   .string()
@@ -20,16 +14,16 @@ const commaList = z
 export const apiConfigSchema = z
   .object({
     ...awsEnv.shape,
-    ...serviceEnv.shape,
+    ...serviceProcessEnv.shape,
     PORT: z._default(port, 8080),
     COGNITO_USER_POOL_ID: userPoolId,
     COGNITO_CLIENT_ID: z.string().regex(/^[0-9a-z]{1,128}$/i, 'expected a Cognito app client id'),
     COGNITO_JWKS_URI: z.optional(httpUrl),
-    ACCESS_TOKEN_CACHE_SECONDS: seconds(300).default(60),
+    ACCESS_TOKEN_CACHE_SECONDS: z._default(secondsBetween(0, 300), 60),
     UPLOADS_TABLE: z.string().min(3).default('uploads'),
     FILES_BUCKET: z.string().min(3).default('keyless-files'),
-    UPLOAD_URL_EXPIRES_SECONDS: seconds(3600).pipe(z.number().min(1)).default(300),
-    REPORT_URL_EXPIRES_SECONDS: seconds(3600).pipe(z.number().min(1)).default(300),
+    UPLOAD_URL_EXPIRES_SECONDS: z._default(secondsBetween(1, 3600), 300),
+    REPORT_URL_EXPIRES_SECONDS: z._default(secondsBetween(1, 3600), 300),
     MAX_UPLOAD_BYTES: z._default(positiveInt, 10 * 1024 * 1024),
     ALLOWED_CONTENT_TYPES: commaList.default([
       'application/json',
@@ -40,10 +34,8 @@ export const apiConfigSchema = z
       'text/plain',
     ]),
     UPLOADS_PER_MINUTE: z._default(positiveInt, 30),
-    DRAIN_DELAY_SECONDS: seconds(300).default(10),
-    STOP_TIMEOUT_SECONDS: z._default(durationSeconds, 30),
-    METRICS_NAMESPACE: z.string().min(1).default('keyless'),
-    METRICS_FLUSH_INTERVAL_SECONDS: z._default(durationSeconds, 60),
+    /** Serving on after SIGTERM while /readyz fails, so a load balancer can notice; part of STOP_TIMEOUT_SECONDS. */
+    DRAIN_DELAY_SECONDS: z._default(secondsBetween(0, 300), 10),
   })
   .transform((config) => ({
     ...config,

@@ -68,6 +68,7 @@ test('SIGTERM to one instance during a steady request stream loses no request at
     ]),
   );
   expect(stopping.lines.find((line) => line.msg === 'drained: no connections left')?.cutConnections).toBe(0);
+  expect(stopping.lines.at(-1)).toMatchObject({ msg: 'stopped', exitCode: 0 });
 
   // The ALB took it out on its failing health check, and never had to retry a request elsewhere.
   expect(cluster.albLines).toEqual(

@@ -1,3 +1,4 @@
+import { apiConfigSchema } from '@keyless/api';
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE } from '../src/index.ts';
@@ -99,6 +100,26 @@ describe('the api service', () => {
         MinimumHealthyPercent: 100,
       }),
     });
+  });
+
+  it('gives the api a configuration its schema accepts, and no variable the api ignores', () => {
+    // Another stack's outputs, resolved at deploy time, stand in as values of their kind.
+    const deployTime: Record<string, string> = {
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGNITO_CLIENT_ID: 'abc123',
+      UPLOADS_TABLE: 'keyless-data-Uploads-1A2B3C',
+    };
+    const container = defined(containersOf(apiTask[1])[0], 'api container');
+    const env = Object.fromEntries(
+      (container.Environment ?? []).map(({ Name, Value }) => [
+        Name,
+        typeof Value === 'string' ? Value : defined(deployTime[Name], `a stand-in for ${Name}`),
+      ]),
+    );
+    const config = apiConfigSchema.parse(env);
+    // The OTEL_* variables are @keyless/telemetry's (read by its preload); every other one the api's.
+    expect(Object.keys(env).filter((name) => !(name in config) && !name.startsWith('OTEL_'))).toEqual([]);
+    expect(config).toMatchObject({ DEPLOY_ENV: 'prod', PORT: 8080, METRICS_NAMESPACE });
   });
 
   it('drains at the load balancer before the task stop timeout runs out', () => {

@@ -131,7 +131,9 @@ export async function startServices(
               STOP_TIMEOUT_SECONDS: '10',
             },
             healthUrl: `http://127.0.0.1:${port}/readyz`,
-            stopTimeoutMs: 10_000,
+            // As on ECS, above the api's STOP_TIMEOUT_SECONDS: the api exits by itself (1 if its stop
+            // ran out) before the supervisor's SIGKILL.
+            stopTimeoutMs: 15_000,
           },
           ...target,
           ended: () => {

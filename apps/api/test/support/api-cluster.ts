@@ -34,7 +34,7 @@ export function apiEnvironment(
     UPLOADS_TABLE: d.table,
     FILES_BUCKET: d.bucket,
     OTEL_SERVICE_NAME: 'api',
-    METRICS_FLUSH_INTERVAL_SECONDS: '1',
+    METRICS_FLUSH_SECONDS: '1',
     DRAIN_DELAY_SECONDS: '2',
     STOP_TIMEOUT_SECONDS: '15',
     ...extra,

@@ -17,8 +17,22 @@ export interface ApiInstance {
   child: ChildProcessWithoutNullStreams;
   lines: OutputLine[];
   stderr: () => string;
-  /** Sends `signal` and resolves with the exit code. */
+  /** Sends `signal` and resolves with the exit code, once every line the api wrote is in `lines`. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The api ended before it listened: its exit code, stderr and every line it wrote. */
+export class ExitedDuringStartup extends Error {
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  readonly lines: OutputLine[];
+
+  constructor(exitCode: number | null, stderr: string, lines: OutputLine[]) {
+    super(`the api exited with code ${exitCode} during start-up: ${stderr}`);
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+    this.lines = lines;
+  }
 }
 
 /**
@@ -27,7 +41,7 @@ export interface ApiInstance {
  * the child and nowhere else, and reach the service through the SDK's default provider chain.
  */
 export async function startApiInstance(env: Record<string, string>): Promise<ApiInstance> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: apiDir,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
@@ -42,11 +56,12 @@ export async function startApiInstance(env: Record<string, string>): Promise<Api
       lines.push({ text: line });
     }
   });
-  const exited = once(child, 'exit');
+  // 'close' comes once stdout and stderr are read to the end, after 'exit'.
+  const closed = once(child, 'close');
   await Promise.race([
     waitFor('the api to listen', () => lines.some((line) => line.msg === 'listening'), 30_000),
-    exited.then(() => {
-      throw new Error(`the api exited with code ${child.exitCode} during start-up: ${stderr}`);
+    closed.then(() => {
+      throw new ExitedDuringStartup(child.exitCode, stderr, lines);
     }),
   ]);
   return {
@@ -58,8 +73,8 @@ export async function startApiInstance(env: Record<string, string>): Promise<Api
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
-      const [code] = (await exited) as [number | null];
-      return code;
+      await closed;
+      return child.exitCode;
     },
   };
 }
