@@ -45,11 +45,12 @@ export async function runService<C extends ServiceProcessSettings>({
     running?.collectMetrics?.(),
   );
 
-  let exiting = false;
+  let exiting: number | undefined;
   const exit = async (code: number) => {
-    // Called again only when STOP_TIMEOUT_SECONDS runs out during the exit itself: leave at once.
-    if (exiting) process.exit(code);
-    exiting = true;
+    // Called again only when the stop and STOP_TIMEOUT_SECONDS race: leave at once, and a failure
+    // either of them reported (already logged) wins over a success.
+    if (exiting !== undefined) process.exit(Math.max(exiting, code));
+    exiting = code;
     stopMetrics();
     logger.info({ exitCode: code }, 'stopped');
     await endLogs(logger);
