@@ -2,18 +2,18 @@ import { describe, expect, test } from 'vitest';
 import { decodeS3Key } from './decode-s3-key.ts';
 
 // How S3 writes keys into event records (form encoding), and what each must decode to.
-const cases: [string, string][] = [
-  ['incoming/u/1/red+flower.jpg', 'incoming/u/1/red flower.jpg'],
-  ['incoming/u/1/a%2Bb.txt', 'incoming/u/1/a+b.txt'],
-  ['incoming/u/1/100%25.txt', 'incoming/u/1/100%.txt'],
-  ['incoming%2Fu%2F1%2Fx.txt', 'incoming/u/1/x.txt'],
-  ['incoming/u/1/%C3%A9.txt', 'incoming/u/1/\u00e9.txt'],
-  ['incoming/u/1/e%CC%81.txt', 'incoming/u/1/e\u0301.txt'],
-  ['incoming/u/1/%F0%9F%93%B7.png', 'incoming/u/1/\u{1F4F7}.png'],
-];
+const decodedKeyOf: Record<string, string> = {
+  'incoming/u/1/red+flower.jpg': 'incoming/u/1/red flower.jpg',
+  'incoming/u/1/a%2Bb.txt': 'incoming/u/1/a+b.txt',
+  'incoming/u/1/100%25.txt': 'incoming/u/1/100%.txt',
+  'incoming%2Fu%2F1%2Fx.txt': 'incoming/u/1/x.txt',
+  'incoming/u/1/%C3%A9.txt': 'incoming/u/1/\u00e9.txt',
+  'incoming/u/1/e%CC%81.txt': 'incoming/u/1/e\u0301.txt',
+  'incoming/u/1/%F0%9F%93%B7.png': 'incoming/u/1/\u{1F4F7}.png',
+};
 
 describe('decodeS3Key', () => {
-  test.each(cases)('%s → %s', (encoded, key) => {
+  test.each(Object.entries(decodedKeyOf))('%s → %s', (encoded, key) => {
     expect(decodeS3Key(encoded)).toBe(key);
   });
 
