@@ -1,5 +1,6 @@
 export {
   adminClients,
+  createEmulatorUserKey,
   emulatorAccountId,
   emulatorAdminCredentials,
   type AdminClients,

@@ -11,6 +11,8 @@ import { waitUntilHealthy } from './wait-until-healthy.ts';
 export interface RunningEmulator {
   emulator: Emulator;
   endpoint: string;
+  /** The emulator's process id now (a reset that restarts it gives a new one). */
+  readonly pid: number | undefined;
   /** Answers 2xx while the emulator serves requests. */
   healthUrl: string;
   /** Drops every resource the emulator holds; the endpoint stays the same. */
@@ -29,6 +31,7 @@ export interface EmulatorOptions {
 }
 
 interface Launched {
+  pid: number | undefined;
   ended: Promise<string>;
   stop(): Promise<void>;
 }
@@ -71,7 +74,7 @@ async function launch(emulator: Emulator, port: number, environment: Record<stri
     throw error;
   }
   exited.catch(() => undefined);
-  return { ended: howItEnds(child), stop } satisfies Launched;
+  return { pid: child.pid, ended: howItEnds(child), stop } satisfies Launched;
 }
 
 /**
@@ -101,6 +104,9 @@ export async function startEmulatorProcess(options: EmulatorOptions = {}): Promi
   return {
     emulator,
     endpoint,
+    get pid() {
+      return current?.pid;
+    },
     healthUrl: `${endpoint}${healthPath}`,
     reset: async () => {
       if (resetPath) {

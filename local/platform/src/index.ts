@@ -1,19 +1,25 @@
 export { startEmulatorProcess, type EmulatorOptions, type RunningEmulator } from './emulator-process.ts';
-export { emulators, type Emulator } from './emulators/emulators.ts';
+export { emulatorPython, emulators, installCommand, type Emulator } from './emulators/emulators.ts';
 export { capabilities, hasCapability, lacking, type Capability } from './emulators/emulator-capabilities.ts';
 export { startEmbeddedDatabase, type DatabaseServer } from './embedded-database.ts';
 export {
   adminClients,
+  createEmulatorUserKey,
   emulatorAccountId,
   emulatorAdminCredentials,
   type AdminClients,
 } from '@keyless/emulator-admin';
 export {
+  allBootstrapParts,
   bootstrap,
   bootstrapNeeds,
+  bootstrapNeedsOf,
+  bootstrapParts,
   type BootstrapOptions,
+  type BootstrapPart,
   type BootstrapResult,
 } from './bootstrap/bootstrap.ts';
+export { defaultLedgerNames, dropLedger, type LedgerNames } from './bootstrap/database.ts';
 export { freePort } from './free-port.ts';
 export {
   startLocalPlatform,

@@ -1,22 +1,30 @@
 import { defaultResourceNames } from '@keyless/iam-model';
-import type { BootstrapResult } from './bootstrap/bootstrap.ts';
-import { bootstrap, bootstrapNeeds } from './bootstrap/bootstrap.ts';
+import {
+  allBootstrapParts,
+  bootstrap,
+  bootstrapNeedsOf,
+  type BootstrapPart,
+  type BootstrapResult,
+} from './bootstrap/bootstrap.ts';
 import { startEmbeddedDatabase, type DatabaseServer } from './embedded-database.ts';
 import { adminClients, emulatorAccountId } from '@keyless/emulator-admin';
 import { startEmulatorProcess } from './emulator-process.ts';
 import { lacking } from './emulators/emulator-capabilities.ts';
 import type { Emulator } from './emulators/emulators.ts';
 import { platformEnv } from './platform-env.ts';
+import { defaultLedgerNames } from './bootstrap/database.ts';
 
-export interface PlatformDescription {
+export interface PlatformDescription<P extends BootstrapPart = BootstrapPart> {
   region: string;
   accountId: string;
+  /** The emulator the platform started (none when given one by `awsEndpoint`). */
+  emulator?: { name: Emulator; healthUrl: string; pid: number | undefined };
   endpoints: { aws: string; postgres: string };
-  resources: BootstrapResult;
+  resources: BootstrapResult<P>;
 }
 
-export interface RunningPlatform {
-  description: PlatformDescription;
+export interface RunningPlatform<P extends BootstrapPart = BootstrapPart> {
+  description: PlatformDescription<P>;
   /** A superuser connection to the ledger database, for migrations; never written to platform.json. */
   ledgerAdminUrl: string;
   /**
@@ -41,8 +49,10 @@ function watch(watched: Watched, name: string, ended: Promise<string>): void {
   });
 }
 
-export interface LocalPlatformOptions {
+export interface LocalPlatformOptions<P extends BootstrapPart = BootstrapPart> {
   region: string;
+  /** Only these parts of the system are bootstrapped (default: all); the emulator needs only what they use. */
+  parts?: readonly P[];
   /** An emulator that already runs; otherwise `emulator` is started. */
   awsEndpoint?: string;
   /** Default: KEYLESS_EMULATOR, else moto. */
@@ -62,7 +72,11 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[], watched: Watched) {
+async function startDatabase(
+  options: LocalPlatformOptions<BootstrapPart>,
+  stoppers: Stopper[],
+  watched: Watched,
+) {
   if (options.databaseUrl) {
     const url = new URL(options.databaseUrl);
     return { host: url.hostname, port: Number(url.port || 5432), adminUrl: options.databaseUrl };
@@ -73,18 +87,26 @@ async function startDatabase(options: LocalPlatformOptions, stoppers: Stopper[],
   return server;
 }
 
-const emulatorOf = (options: LocalPlatformOptions) => options.emulator ?? platformEnv().KEYLESS_EMULATOR;
+/** The ledger database's name, or the deployment's when the database part was not bootstrapped. */
+const ledgerDatabaseOf = (resources: object): string =>
+  (resources as Partial<BootstrapResult<'database'>>).database?.name ?? defaultLedgerNames.database;
+
+const emulatorOf = (options: LocalPlatformOptions<BootstrapPart>) =>
+  options.emulator ?? platformEnv().KEYLESS_EMULATOR;
 
 async function startEmulator(
-  options: LocalPlatformOptions,
+  options: LocalPlatformOptions<BootstrapPart>,
   stoppers: Stopper[],
   watched: Watched,
-): Promise<string> {
-  if (options.awsEndpoint) return options.awsEndpoint;
+): Promise<{ endpoint: string; started?: PlatformDescription['emulator'] }> {
+  if (options.awsEndpoint) return { endpoint: options.awsEndpoint };
   const emulator = await startEmulatorProcess({ emulator: emulatorOf(options) });
   stoppers.push(emulator.stop);
   watch(watched, 'the AWS emulator', emulator.ended);
-  return emulator.endpoint;
+  return {
+    endpoint: emulator.endpoint,
+    started: { name: emulator.emulator, healthUrl: emulator.healthUrl, pid: emulator.pid },
+  };
 }
 
 /**
@@ -92,8 +114,11 @@ async function startEmulator(
  * system's resources. On any failure, whatever already started is stopped again. An emulator
  * that lacks what the bootstrap needs is refused before anything starts.
  */
-export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningPlatform> {
-  const missing = options.awsEndpoint ? [] : lacking(emulatorOf(options), bootstrapNeeds);
+export async function startLocalPlatform<P extends BootstrapPart = BootstrapPart>(
+  options: LocalPlatformOptions<P>,
+): Promise<RunningPlatform<P>> {
+  const parts = options.parts ?? (allBootstrapParts as P[]);
+  const missing = options.awsEndpoint ? [] : lacking(emulatorOf(options), bootstrapNeedsOf(parts));
   if (missing.length > 0) {
     throw new Error(`the local platform cannot run on ${emulatorOf(options)}:\n  ${missing.join('\n  ')}`);
   }
@@ -112,10 +137,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     ]);
     if (emulatorStart.status === 'rejected') throw emulatorStart.reason;
     if (databaseStart.status === 'rejected') throw databaseStart.reason;
-    const awsEndpoint = emulatorStart.value;
+    const { endpoint: awsEndpoint, started } = emulatorStart.value;
     const database = databaseStart.value;
     const clients = adminClients({ endpoint: awsEndpoint, region: options.region });
-    const resources = await bootstrap({
+    const resources = await bootstrap<P>({
+      parts,
       clients,
       region: options.region,
       accountId: emulatorAccountId,
@@ -129,10 +155,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       description: {
         region: options.region,
         accountId: emulatorAccountId,
+        ...(started && { emulator: started }),
         endpoints: { aws: awsEndpoint, postgres: `postgres://${database.host}:${database.port}` },
         resources,
       },
-      ledgerAdminUrl: withDatabase(database.adminUrl, resources.database.name),
+      ledgerAdminUrl: withDatabase(database.adminUrl, ledgerDatabaseOf(resources)),
       died,
       stop,
     };

@@ -18,7 +18,7 @@ const region = 'eu-west-1';
 
 for (const emulator of emulators) {
   const suite = emulatorSuite(emulator);
-  describe.skipIf(suite.skip)(suite.title, () => {
+  describe.skipIf(suite.skip)(suite.skip ? suite.title : `on ${emulator}`, () => {
     let running: RunningEmulator;
     beforeAll(async () => {
       running = await startEmulatorProcess({ emulator });

@@ -22,7 +22,7 @@ const settledYet = (promise: Promise<unknown>) => Promise.race([promise, Promise
 
 for (const emulator of emulators) {
   const suite = emulatorSuite(emulator);
-  describe.skipIf(suite.skip)(suite.title, () => {
+  describe.skipIf(suite.skip)(suite.skip ? suite.title : `on ${emulator}`, () => {
     test(
       'two start side by side on free loopback ports, answer their health, reset apart, and stop leaving nothing',
       { timeout: 120_000 },

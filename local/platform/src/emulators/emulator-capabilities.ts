@@ -21,7 +21,9 @@ export const capabilities = {
   'cognito-user-pools':
     "Cognito user pools (password sign-in, RS256 access tokens with Cognito's issuer and the pool's JWKS)",
   'cognito-generated-temporary-password': 'Cognito AdminCreateUser without a TemporaryPassword',
-  'fixed-account-id': 'account 123456789012 whatever the access key',
+  'fixed-account-id':
+    "account 123456789012 for the administrator's calls (its access key id is that account)",
+  'account-whatever-access-key': 'account 123456789012 whatever the access key id',
   'web-identity-token-validation': 'STS AssumeRoleWithWebIdentity refusing a token it cannot verify',
 } as const;
 
@@ -55,7 +57,8 @@ const gaps: Record<Emulator, Partial<Record<Capability, string>>> = {
     'cognito-generated-temporary-password': noCognito,
     's3-event-sequencer': 'every event of a key carries the same sequencer',
     's3-presigned-url-signature': anySignature,
-    'fixed-account-id': 'requests land in account 000000000000 unless the access key id is 12 digits',
+    'account-whatever-access-key':
+      'requests land in account 000000000000 unless the access key id is 12 digits (then in that account)',
     'web-identity-token-validation': anyToken,
   },
 };

@@ -39,6 +39,7 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import {
   AssumeRoleCommand,
@@ -466,6 +467,22 @@ export const probes: Record<Capability, Probe> = {
     const { Account } = await target.clients.sts.send(new GetCallerIdentityCommand({}));
     const queue = await newQueue(target);
     return Account === emulatorAccountId && queue.arn.split(':')[4] === emulatorAccountId;
+  },
+
+  // Signed with a key id that is not 12 digits, as a tool with placeholder credentials would sign.
+  'account-whatever-access-key': async (target) => {
+    const credentials = { accessKeyId: 'placeholder-key', secretAccessKey: 'placeholder-secret' };
+    const config = { region: target.region, endpoint: target.endpoint, credentials };
+    const { Account } = await new STSClient(config).send(new GetCallerIdentityCommand({}));
+    const { QueueUrl } = await new SQSClient(config).send(
+      new CreateQueueCommand({ QueueName: unique('probe') }),
+    );
+    const { Attributes } = await new SQSClient(config).send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const queueAccount = Attributes?.QueueArn?.split(':')[4];
+    if (Account !== queueAccount) throw new Error(`caller in ${Account}, its queue in ${queueAccount}`);
+    return Account === emulatorAccountId;
   },
 
   'web-identity-token-validation': async (target) => {
