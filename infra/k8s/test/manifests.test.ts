@@ -84,8 +84,8 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     // A stopped pod exits by itself before the kubelet's SIGKILL.
     const [pod] = podSpecsOf([find(overlay, 'CronJob', 'usage-reporter')]);
     expect(config.STOP_TIMEOUT_SECONDS).toBeLessThan(Number(pod?.spec.terminationGracePeriodSeconds));
-    // The CA bundle the image carries (apps/usage-reporter/Dockerfile).
-    const dockerfile = readFileSync(join(repoRoot, 'apps/usage-reporter/Dockerfile'), 'utf8');
+    // The CA bundle every image carries (infra/images/Dockerfile).
+    const dockerfile = readFileSync(join(repoRoot, 'infra/images/Dockerfile'), 'utf8');
     expect(dockerfile).toContain(` ${env.DB_SSL_CA_FILE}\n`);
   });
 

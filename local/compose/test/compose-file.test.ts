@@ -30,7 +30,8 @@ const service = (name: string): ComposeService => {
   return found;
 };
 const env = (name: string) => service(name).environment ?? {};
-const isOneShot = (name: string) => ['migrations', 'usage-reporter'].includes(name);
+const isOneShot = (name: string) =>
+  ['migrations', 'usage-reporter', 'usage-reporter-default-sa'].includes(name);
 
 describe('the Compose Specification', () => {
   test.each([
@@ -48,7 +49,7 @@ describe('the Compose Specification', () => {
         'upload-processor',
       ],
     ],
-    [['jobs'], ['usage-reporter']],
+    [['jobs'], ['usage-reporter', 'usage-reporter-default-sa']],
     [['observability'], ['collector', 'jaeger']],
     [['localstack'], ['localstack']],
   ])('with profiles %j the file validates and adds %j', (active, added) => {

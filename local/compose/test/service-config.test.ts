@@ -28,6 +28,7 @@ const schemas: Record<string, z.ZodType> = {
   'api-2': apiConfigSchema,
   'ledger-worker': ledgerWorkerConfigSchema,
   'usage-reporter': usageReporterConfigSchema,
+  'usage-reporter-default-sa': usageReporterConfigSchema,
   alb: localAlbConfigSchema,
   'upload-processor': uploadProcessorRuntimeEnv,
 };
@@ -36,7 +37,7 @@ const unchecked: Record<string, string> = {
   migrations: '@keyless/db does not export migrateEnv, the schema of libs/db/src/cli.ts',
 };
 /** Started with `--import @keyless/telemetry/register`, which reads the OTEL_* variables. */
-const traced = ['api-1', 'api-2', 'ledger-worker', 'usage-reporter'];
+const traced = ['api-1', 'api-2', 'ledger-worker', 'usage-reporter', 'usage-reporter-default-sa'];
 /** Read by the AWS SDK's default credential chain and endpoint resolution, not by the app. */
 const sdkVariables = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
@@ -102,7 +103,7 @@ describe('every container built from this repository gets an environment its pro
   test.each(traced)('%s: tracing is off by default and goes to the collector when asked', (name) => {
     expect(readTelemetryConfig(environmentOf(project, name))).toMatchObject({
       disabled: false,
-      serviceName: name.replace(/-\d+$/, ''),
+      serviceName: name.replace(/-\d+$/, '').replace(/-default-sa$/, ''),
       otlpTracesUrl: undefined,
     });
     expect(readTelemetryConfig(environmentOf(traces, name))).toMatchObject({

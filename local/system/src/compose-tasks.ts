@@ -46,6 +46,8 @@ export const composeEnv = z.object({
   KEYLESS_ECS_CREDENTIALS_PORT: z.optional(port),
   /** ECS tasks to register under fixed credentials ids: `<id>=<role>,…`, e.g. `api-1=api`. */
   KEYLESS_COMPOSE_TASKS: composeTaskList.optional(),
+  /** The ALB as the containers reach it (`http://alb:8080`), written into the platform file for `npm run demo`. */
+  KEYLESS_ALB_URL: z.url().optional(),
   /** Where each of those tasks' token is written: `<dir>/<credentials id>/token`. */
   KEYLESS_COMPOSE_TASKS_DIR: z
     .string()
