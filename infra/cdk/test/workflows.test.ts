@@ -12,6 +12,7 @@ const workflowDir = resolve(projectDir, '../../.github/workflows');
 const files = readdirSync(workflowDir).filter((name) => /\.ya?ml$/.test(name));
 
 interface Step {
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -171,5 +172,37 @@ describe('credentials', () => {
   it('ci keeps the README test command', () => {
     const test = defined(workflow('ci.yml').jobs.test, 'ci test job');
     expect(test.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm test']);
+  });
+});
+
+describe('toolchains and the compose job', () => {
+  it('every setup-go installs the one Go version the README states (MIN_GO), every setup-node caches npm', () => {
+    // The minimum check-go.mjs enforces and the README states: `export const MIN_GO = [1, 26];`.
+    const checkGo = readFileSync(resolve(projectDir, '../../tools/setup/check-go.mjs'), 'utf8');
+    const MIN_GO = /export const MIN_GO = \[(\d+), (\d+)\]/.exec(checkGo)?.slice(1) ?? [];
+    expect(MIN_GO).toHaveLength(2);
+    const steps = jobs.flatMap(({ file, name, job }) =>
+      job.steps.map((step) => ({ where: `${file}:${name}`, step })),
+    );
+    const go = steps.filter(({ step }) => step.uses?.startsWith('actions/setup-go@'));
+    expect(go.length).toBeGreaterThan(0);
+    for (const { where, step } of go) expect(String(step.with?.['go-version']), where).toBe(MIN_GO.join('.'));
+    for (const { where, step } of steps.filter(({ step }) => step.uses?.startsWith('actions/setup-node@'))) {
+      expect(step.with?.cache, where).toBe('npm');
+    }
+  });
+
+  it('ci runs the compose system on GitHub: up --build --wait, the demo, the reporter, down whatever happened', () => {
+    const { job } = defined(
+      jobs.find(({ file, name }) => file === 'ci.yml' && name === 'compose'),
+      'ci compose job',
+    );
+    const runs = job.steps.map((step) => step.run ?? '');
+    expect(runs).toContain('docker compose up --detach --build --wait --wait-timeout 300');
+    expect(runs).toContain('npm run demo:compose');
+    expect(runs).toContain('docker compose run --rm --no-deps usage-reporter');
+    const down = job.steps.find((step) => step.run?.includes(' down '));
+    expect(down).toMatchObject({ if: 'always()' });
+    expect(job.permissions).toEqual({ contents: 'read' });
   });
 });
