@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
 import { startEmbeddedDatabase, startEmulatorProcess, type Emulator } from '@keyless/local-platform';
-import { pinnedImage } from './image-versions.ts';
+import { spawnOwned, stopOwned } from '@keyless/owned-process';
+import { ownerLabel, removeOwnedContainers } from './container-reaper.ts';
+import { selectedImages } from './image-versions.ts';
 
 export interface DatabaseAccess {
   host: string;
@@ -52,23 +55,56 @@ export async function processBackend(withDatabase: boolean, emulatorName: Emulat
   };
 }
 
+/**
+ * The process that removes this file's containers if the test process dies before stop(): Ryuk
+ * is disabled (its image is pulled from Docker Hub, which CI here cannot reach), so the harness
+ * owns its containers the way it owns its processes (tools/owned-process).
+ */
+async function startReaper(owner: string) {
+  const reaper = spawnOwned(
+    process.execPath,
+    [new URL('./container-reaper.ts', import.meta.url).pathname, owner],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const { stdout } = reaper;
+  if (!stdout) throw new Error('the container reaper has no stdout');
+  const [ready] = (await Promise.race([once(stdout, 'data'), once(reaper, 'exit')])) as unknown[];
+  if (!Buffer.isBuffer(ready)) throw new Error('the container reaper did not start');
+  return reaper;
+}
+
 export async function containerBackend(withDatabase: boolean, localstackToken?: string): Promise<Backend> {
+  // Without Ryuk: what this file starts, it removes (stop(), or the reaper if the process dies).
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const images = selectedImages();
+  const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const labels = { [ownerLabel]: owner };
+  const reaper = await startReaper(owner);
   const emulatorImage = localstackToken
-    ? new GenericContainer(pinnedImage('LOCALSTACK_IMAGE'))
+    ? new GenericContainer(images.LOCALSTACK_IMAGE)
         .withEnvironment({ LOCALSTACK_AUTH_TOKEN: localstackToken })
         .withExposedPorts(4566)
         .withWaitStrategy(Wait.forHttp('/_localstack/health', 4566))
-    : new GenericContainer(pinnedImage('MOTO_IMAGE'))
+    : new GenericContainer(images.MOTO_IMAGE)
         .withExposedPorts(5000)
         .withWaitStrategy(Wait.forHttp('/moto-api/', 5000));
   const emulatorPort = localstackToken ? 4566 : 5000;
   const password = randomBytes(18).toString('base64url');
+  const removeAll = async () => {
+    await removeOwnedContainers(owner);
+    await stopOwned(reaper);
+  };
   const [emulator, postgres] = await startBoth(
-    emulatorImage.start(),
+    emulatorImage.withLabels(labels).start(),
     withDatabase
-      ? new PostgreSqlContainer(pinnedImage('POSTGRES_IMAGE')).withPassword(password).start()
+      ? new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).withPassword(password).start()
       : Promise.resolve(undefined),
-  );
+  ).catch(async (error: unknown) => {
+    await removeAll();
+    throw error;
+  });
   return {
     awsEndpoint: `http://${emulator.getHost()}:${emulator.getMappedPort(emulatorPort)}`,
     ...(postgres && {
@@ -79,7 +115,11 @@ export async function containerBackend(withDatabase: boolean, localstackToken?: 
       },
     }),
     stop: async () => {
-      await Promise.all([emulator.stop(), postgres?.stop()]);
+      try {
+        await Promise.all([emulator.stop(), postgres?.stop()]);
+      } finally {
+        await removeAll();
+      }
     },
   };
 }

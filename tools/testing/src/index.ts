@@ -6,3 +6,4 @@ export {
   type TestPlatformOptions,
 } from './test-platform.ts';
 export type { DatabaseAccess } from './backends.ts';
+export { pinnedImage, selectedImages, localImagesFile, type ImageVariable } from './image-versions.ts';

@@ -35,8 +35,11 @@ export interface TestPlatformOptions {
 
 /**
  * One way for every test to get an emulator (and optionally PostgreSQL): the ones named by
- * AWS_ENDPOINT_URL / DATABASE_URL if set; else containers when an engine answers (moto only);
- * else local processes. Each call gets its own emulator and database, so test files are isolated.
+ * AWS_ENDPOINT_URL / DATABASE_URL if set; else containers when KEYLESS_TEST_BACKEND=containers
+ * (moto only; an engine must answer); else local processes. Each call gets its own emulator and
+ * database, so test files are isolated. Containers only when asked, not whenever an engine
+ * answers: CI brings an engine up for the compose tests, and every suite switching backends with
+ * it would make the same commit test differently on two machines.
  */
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const config = harnessConfig(options.env);
@@ -64,13 +67,18 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       `KEYLESS_TEST_BACKEND=containers has no image for ${emulator}: only moto runs as a container`,
     );
   }
-  const probe =
-    config.KEYLESS_TEST_BACKEND === 'processes'
-      ? { available: false, detail: 'KEYLESS_TEST_BACKEND=processes' }
-      : emulator === 'moto'
-        ? await probeContainerRuntime(config.DOCKER_HOST)
-        : { available: false, detail: `${emulator} runs as a process` };
-  const useContainers = config.KEYLESS_TEST_BACKEND === 'containers' || probe.available;
+  const useContainers = config.KEYLESS_TEST_BACKEND === 'containers';
+  const probe = useContainers
+    ? await probeContainerRuntime(config.DOCKER_HOST)
+    : {
+        available: false,
+        detail: config.KEYLESS_TEST_BACKEND
+          ? `KEYLESS_TEST_BACKEND=${config.KEYLESS_TEST_BACKEND}`
+          : 'the default; KEYLESS_TEST_BACKEND=containers for containers',
+      };
+  if (useContainers && !probe.available) {
+    throw new Error(`KEYLESS_TEST_BACKEND=containers, but ${probe.detail}`);
+  }
   const kind = useContainers ? 'containers' : 'processes';
   const started = useContainers && config.LOCALSTACK_AUTH_TOKEN ? undefined : emulator;
   // Say which backend ran: a surprise here explains most "works on my machine" test failures.

@@ -22,8 +22,9 @@ import {
   type IrsaEnvironment,
   type OidcIssuer,
 } from '@keyless/identity-plane';
-import { startEmbeddedDatabase, startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
+import { startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
+import { startTestPlatform } from '@keyless/testing';
 import pg from 'pg';
 
 const region = 'eu-west-1';
@@ -66,13 +67,17 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
-    // Our own PostgreSQL, so the test knows its superuser for migrations and seeding.
-    const database = await startEmbeddedDatabase();
-    stoppers.push(database.stop);
+    // The harness's emulator and PostgreSQL (processes, or containers with
+    // KEYLESS_TEST_BACKEND=containers), so the test knows the superuser for migrations and seeding.
+    const harness = await startTestPlatform({ database: true });
+    stoppers.push(harness.stop);
+    const database = harness.database;
+    if (!database) throw new Error('the test platform started no database');
     const issuers = await startOidcIssuers();
     stoppers.push(issuers.close);
     const platform = await startLocalPlatform({
       region,
+      awsEndpoint: harness.awsEndpoint,
       databaseUrl: database.adminUrl,
       github: { owner: 'keyless-example', repo: 'keyless' },
       eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
