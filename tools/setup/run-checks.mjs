@@ -6,7 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatSummary, projectsWithTests, summarizeReports } from './test-summary.mjs';
+import { emulatorTable, writeEmulatorTable } from './emulator-table.mjs';
+import {
+  backendTargets,
+  emulatorTargets,
+  formatSummary,
+  projectsWithTests,
+  summarizeReports,
+} from './test-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const reportDir = join(root, '.local', 'test-results');
@@ -31,6 +38,10 @@ const nx = spawnSync(
     'lint',
     'typecheck',
     'test',
+    // The emulator suites again on each other emulator (docs/emulators.md): `<project>-<emulator>.json`.
+    ...emulatorTargets,
+    // The integration suites again on the container backend, where an engine answers (vitest.containers.ts).
+    ...backendTargets,
     '--outputStyle=stream',
     // CI must prove the code as committed: Nx keeps a machine-wide cache (~/.nx), never replay it there.
     ...(process.env.CI ? ['--skip-nx-cache'] : []),
@@ -50,5 +61,16 @@ const written = existsSync(reportDir)
       .map((name) => basename(name, '.json'))
   : [];
 const summary = summarizeReports(reportDir, forwarded.length > 0 ? written : projectsWithTests(root), root);
+// The suite × emulator table; only a whole run writes it into docs/emulators.md.
+const table =
+  forwarded.length === 0 ? writeEmulatorTable({ root, reportDir }) : emulatorTable(root, reportDir);
+console.log(
+  [
+    '',
+    `suites × emulators${table.file ? ` (written to ${table.file})` : ''}:`,
+    ...table.lines,
+    ...table.counts,
+  ].join('\n'),
+);
 console.log(formatSummary(summary));
 process.exit(nx.status === 0 && summary.failed === 0 ? 0 : 1);

@@ -8,11 +8,16 @@ import { formatSummary, projectsWithTests, summarizeReports } from '../test-summ
 // one failure; an import that does not resolve.
 const fixture = join(import.meta.dirname, 'fixtures/reports/broken.json');
 
-function reportDirWith(project: string): string {
+function reportDirWith(project: string, from = fixture): string {
   const dir = mkdtempSync(join(tmpdir(), 'test-summary-'));
-  copyFileSync(fixture, join(dir, `${project}.json`));
+  copyFileSync(from, join(dir, `${project}.json`));
   return dir;
 }
+
+// Real Vitest JSON reports of fixtures/emulator-suites/emulators.suite.ts (two emulatorSuite blocks:
+// one needing DynamoDB and SQS, one S3) run with KEYLESS_EMULATOR=localstack and =ministack.
+const onLocalstack = join(import.meta.dirname, 'fixtures/emulator-suites/demo-localstack.json');
+const onMinistack = join(import.meta.dirname, 'fixtures/emulator-suites/demo-ministack.json');
 
 test('a file whose set-up failed is a failure, and so is each test it kept from running', () => {
   const summary = summarizeReports(reportDirWith('broken'), ['broken'], '/repo');
@@ -42,10 +47,40 @@ test('a project that wrote no report is a failure', () => {
 
 test('the last line is the one CI reads', () => {
   const text = formatSummary(summarizeReports(reportDirWith('broken'), ['broken'], '/repo'));
-  expect(text.split('\n').at(-1)).toBe('tests: 1 passed, 4 failed, 2 skipped');
+  expect(text.split('\n').at(-1)).toBe('tests: 1 passed, 4 failed, 2 skipped, 0 not applicable');
 });
 
-test('every project with a test target is expected to report', () => {
+test('tests not applicable on their emulator are counted apart from passed and skipped, with the reason', () => {
+  const summary = summarizeReports(
+    reportDirWith('demo-localstack', onLocalstack),
+    ['demo-localstack'],
+    '/repo',
+  );
+  expect(summary).toMatchObject({ passed: 2, failed: 0, skipped: 0, notApplicable: 2 });
+  expect(summary.skips).toEqual([]);
+  expect(summary.notApplicables).toEqual([
+    'demo-localstack tools/setup/test/fixtures/emulator-suites/emulators.suite.ts: not applicable on localstack: ' +
+      'lacks DynamoDB tables: LocalStack core serves DynamoDB only through DynamoDB Local (Java, under a ' +
+      'licence that is not OSI-approved), so it is left out (2 tests)',
+  ]);
+  const lines = formatSummary(summary).split('\n');
+  expect(lines.slice(-4, -2)).toEqual(['not applicable:', `  ${summary.notApplicables[0]}`]);
+  expect(lines.at(-1)).toBe('tests: 2 passed, 0 failed, 0 skipped, 2 not applicable');
+});
+
+test('on an emulator that has what a block needs, its tests pass and fail as any', () => {
+  const summary = summarizeReports(reportDirWith('demo-ministack', onMinistack), ['demo-ministack'], '/repo');
+  expect(summary).toMatchObject({ passed: 3, failed: 1, skipped: 0, notApplicable: 0 });
+  expect(summary.failures).toEqual([
+    expect.stringMatching(/^demo-ministack .*emulators\.suite\.ts > on ministack a key: AssertionError/),
+  ]);
+});
+
+test('every project with a test target is expected to report, and each per-emulator target of it', () => {
   const projects = projectsWithTests(join(import.meta.dirname, '../../..'));
   expect(projects).toEqual(expect.arrayContaining(['api', 'setup', 'owned-process', 'local-platform']));
+  expect(projects).toEqual(
+    expect.arrayContaining(['ledger-worker', 'ledger-worker-ministack', 'ledger-worker-localstack']),
+  );
+  expect(projects).not.toContain('setup-ministack');
 });

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { spawnOwned } from '@keyless/owned-process';
-import { freePort } from '@keyless/local-platform';
+import { emulatorAccountId, freePort } from '@keyless/local-platform';
 
 const appDir = join(import.meta.dirname, '..', '..');
 
@@ -39,10 +39,18 @@ export interface WorkerEnvironment {
   region: string;
   awsEndpoint: string;
   queueUrl: string;
+  /** The writer's secret (the platform's name for it: a shared emulator's is a run's own). */
+  writerSecretId: string;
   [variable: string]: string;
 }
 
-export async function startWorkerProcess({ region, awsEndpoint, queueUrl, ...extra }: WorkerEnvironment) {
+export async function startWorkerProcess({
+  region,
+  awsEndpoint,
+  queueUrl,
+  writerSecretId,
+  ...extra
+}: WorkerEnvironment) {
   const healthPort = await freePort();
   const child = spawnOwned(process.execPath, ['--import', '@keyless/telemetry/register', 'src/main.ts'], {
     cwd: appDir,
@@ -53,10 +61,13 @@ export async function startWorkerProcess({ region, awsEndpoint, queueUrl, ...ext
       AWS_ENDPOINT_URL: awsEndpoint,
       // Emulator credentials for this child only, the way Lambda hands credentials to a function:
       // the default chain finds them in the environment. Nothing in the worker's code names them.
-      AWS_ACCESS_KEY_ID: 'ASIALEDGERWORKERTEST',
+      // A 12-digit key id, so every emulator serves them in the account the platform set up
+      // (LocalStack puts any other in 000000000000; docs/emulators.md).
+      AWS_ACCESS_KEY_ID: emulatorAccountId,
       AWS_SECRET_ACCESS_KEY: 'ledger-worker-test-secret',
       AWS_SESSION_TOKEN: 'ledger-worker-test-session',
       QUEUE_URL: queueUrl,
+      WRITER_SECRET_ID: writerSecretId,
       DB_SSL_MODE: 'disable',
       HEALTH_PORT: String(healthPort),
       WAIT_TIME_SECONDS: '1',
