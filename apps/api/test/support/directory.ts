@@ -1,6 +1,12 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { adminClients } from '@keyless/local-platform';
+import { adminClients, type Capability, type Emulator } from '@keyless/local-platform';
 import { inject } from 'vitest';
+
+/**
+ * What the api's suites need of the emulator: every file that talks to it declares this
+ * (emulatorSuite(apiNeeds, …)), and the global setup starts nothing where it is lacking.
+ */
+export const apiNeeds: readonly Capability[] = ['s3', 'dynamodb', 'cognito-user-pools', 'iam'];
 
 export interface TestUser {
   username: string;
@@ -9,8 +15,11 @@ export interface TestUser {
 
 /** What the global setup created on the emulator, handed to every test file. */
 export interface TestDirectory {
+  emulator: Emulator;
   awsEndpoint: string;
   region: string;
+  /** The api instances' credentials: an IAM user's key, so the emulator can check their signatures. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   bucket: string;
   table: string;
   userPoolId: string;

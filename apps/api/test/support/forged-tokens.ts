@@ -1,68 +1,66 @@
 // Tokens Cognito would never issue, for the token matrix.
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createPublicKey, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 const segment = (json: object) => b64url(JSON.stringify(json));
 
+export interface TestJwks {
+  /** Where the api under test fetches the pool's keys (its COGNITO_JWKS_URI). */
+  url: string;
+  /** The key id of the test's own key in that set. */
+  kid: string;
+  /** A token signed with the test's key under its kid: any claims, any header parameters. */
+  sign(claims: object, header?: object): string;
+  stop(): Promise<void>;
+}
+
 /**
- * moto signs every Cognito token with one fixed key (kid "dummy") that ships in its source. The
- * tests read its private half to forge tokens with the REAL kid that are expired or not yet valid:
- * Cognito cannot be made to issue those, and a token under an unknown kid would fail for the wrong
- * reason. Service code never sees this key; it only knows the pool's public JWKS.
+ * The pool's JWKS as the api under test sees it: every key the emulator's pool serves, plus one
+ * the test generated. The api verifies real sign-ins as before, and the test can sign tokens
+ * Cognito cannot be made to issue — expired, not yet valid, with a `crit` header — under a kid in
+ * the set, so they are refused for the reason under test and not for an unknown key. No
+ * emulator's private key is read: the test signs with a key it made itself.
  */
-function motoPrivateKey(): { n: bigint; d: bigint; bytes: number } {
-  const venvLib = join(import.meta.dirname, '..', '..', '..', '..', '.local', 'venv', 'lib');
-  const python = readdirSync(venvLib).find((name) => name.startsWith('python'));
-  if (!python) throw new Error(`no Python in ${venvLib}`);
-  const path = join(
-    venvLib,
-    python,
-    'site-packages',
-    'moto',
-    'cognitoidp',
-    'resources',
-    'jwks-private.json.gz',
-  );
-  const jwk = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { n: string; d: string };
-  const int = (value: string) => BigInt(`0x${Buffer.from(value, 'base64url').toString('hex')}`);
-  return { n: int(jwk.n), d: int(jwk.d), bytes: Buffer.from(jwk.n, 'base64url').length };
+export async function startTestJwks(poolJwksUri: string): Promise<TestJwks> {
+  const kid = `test-${randomUUID()}`;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ownKey = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const upstream = await fetch(poolJwksUri);
+        const { keys } = (await upstream.json()) as { keys: object[] };
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ keys: [...keys, ownKey] }));
+      } catch (error) {
+        res.writeHead(502).end(String(error));
+      }
+    })();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    kid,
+    sign: (claims, header = {}) => rs256(claims, { kid, alg: 'RS256', ...header }, privateKey),
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-  }
-  return result;
-}
-
-// moto's private JWK has no CRT parameters, which node:crypto requires, so RS256 is done by hand:
-// EMSA-PKCS1-v1_5 (RFC 8017, section 9.2) with the SHA-256 DigestInfo prefix, then m^d mod n.
-function rs256(signingInput: string, key: { n: bigint; d: bigint; bytes: number }): Buffer {
-  const digestInfo = Buffer.concat([
-    Buffer.from('3031300d060960864801650304020105000420', 'hex'),
-    createHash('sha256').update(signingInput).digest(),
-  ]);
-  const padded = Buffer.concat([
-    Buffer.from([0, 1]),
-    Buffer.alloc(key.bytes - digestInfo.length - 3, 0xff),
-    Buffer.from([0]),
-    digestInfo,
-  ]);
-  const signature = modPow(BigInt(`0x${padded.toString('hex')}`), key.d, key.n);
-  return Buffer.from(signature.toString(16).padStart(key.bytes * 2, '0'), 'hex');
-}
-
-/** A token signed with the emulator's own key and kid, carrying any claims and header parameters. */
-export function signedWithEmulatorKey(claims: object, header: object = {}): string {
-  const input = `${segment({ kid: 'dummy', alg: 'RS256', ...header })}.${segment(claims)}`;
-  return `${input}.${b64url(rs256(input, motoPrivateKey()))}`;
+/** Signed by hand, so the header can carry what a JOSE library would refuse to write (`crit: []`). */
+function rs256(claims: object, header: object, key: KeyObject): string {
+  const input = `${segment(header)}.${segment(claims)}`;
+  const signer = createSign('RSA-SHA256');
+  signer.update(input);
+  return `${input}.${b64url(signer.sign(key))}`;
 }
 
 /** A correctly signed token whose key is not in the pool's JWKS. */
@@ -74,20 +72,22 @@ export async function signedWithUnknownKey(
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey);
 }
 
-/** `alg: none`, no signature, the real kid. */
-export function unsigned(claims: object): string {
-  return `${segment({ kid: 'dummy', alg: 'none', typ: 'JWT' })}.${segment(claims)}.`;
+/** `alg: none`, no signature, under `kid` (one the JWKS holds). */
+export function unsigned(claims: object, kid: string): string {
+  return `${segment({ kid, alg: 'none', typ: 'JWT' })}.${segment(claims)}.`;
 }
 
-/** The classic key-confusion forgery: HS256 with the pool's public key (PEM) as the HMAC secret. */
+/**
+ * The classic key-confusion forgery: HS256 with a public key of the pool's JWKS (PEM) as the HMAC
+ * secret, under that key's kid.
+ */
 export async function hs256WithPublicKey(claims: Record<string, unknown>, jwksUri: string): Promise<string> {
-  const { keys } = (await (await fetch(jwksUri)).json()) as { keys: object[] };
-  const pem = createPublicKey({ key: keys[0] as never, format: 'jwk' }).export({
-    type: 'spki',
-    format: 'pem',
-  });
+  const { keys } = (await (await fetch(jwksUri)).json()) as { keys: (object & { kid?: string })[] };
+  const [key] = keys;
+  if (!key?.kid) throw new Error(`no key with a kid at ${jwksUri}`);
+  const pem = createPublicKey({ key: key as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', kid: 'dummy' })
+    .setProtectedHeader({ alg: 'HS256', kid: key.kid })
     .sign(Buffer.from(String(pem)));
 }
 

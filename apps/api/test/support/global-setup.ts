@@ -1,5 +1,7 @@
-// One emulator (and the PostgreSQL that bootstrap() needs) for all API test files: each file starts
-// its own API instances and ALB against it, and uses its own users and uploads.
+// One emulator for all API test files: each file starts its own API instances and ALB against it,
+// and uses its own users and uploads. Only what the api uses is bootstrapped (bucket, uploads table,
+// user pool): no database, no roles. On an emulator that lacks what the api needs, nothing starts:
+// every file's tests are reported not applicable there (support/directory.ts, apiNeeds).
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -8,10 +10,17 @@ import {
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { defaultResourceNames } from '@keyless/iam-model';
-import { adminClients, bootstrap, emulatorAccountId, type AdminClients } from '@keyless/local-platform';
+import {
+  adminClients,
+  bootstrap,
+  createEmulatorUserKey,
+  emulatorAccountId,
+  type AdminClients,
+} from '@keyless/local-platform';
 import { startTestPlatform } from '@keyless/testing';
+import { planSuite } from '@keyless/testing/emulator-suite';
 import type { TestProject } from 'vitest/node';
-import type { TestDirectory, TestUser } from './directory.ts';
+import { apiNeeds, type TestDirectory, type TestUser } from './directory.ts';
 
 const password = () => `Tt-${crypto.randomUUID()}-9z`;
 
@@ -22,8 +31,14 @@ async function createUser(
   groups: string[],
 ) {
   const user: TestUser = { username, password: password() };
+  // A temporary password of our own: a generated one need not meet the pool's policy (ministack's does not).
   await cognito.send(
-    new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS' }),
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      TemporaryPassword: password(),
+    }),
   );
   await cognito.send(
     new AdminSetUserPasswordCommand({
@@ -58,48 +73,54 @@ async function createClient(
 }
 
 export default async function setup(project: TestProject) {
-  const platform = await startTestPlatform({ database: true });
-  if (!platform.database) throw new Error('bootstrap() needs the PostgreSQL the platform was asked for');
-  const clients = adminClients({ endpoint: platform.awsEndpoint, region: platform.region });
-  const resources = await bootstrap({
-    clients,
-    region: platform.region,
-    accountId: emulatorAccountId,
-    names: defaultResourceNames,
-    database: platform.database,
-    eksOidcIssuer: '127.0.0.1:1/eks',
-    githubOidcIssuer: '127.0.0.1:1/github',
-    github: { owner: 'octo-org', repo: 'keyless' },
-  });
-  const { userPoolId, clientId, users } = resources.userDirectory;
-  const passwordOf = (name: string) => users.find((user) => user.username === name)?.password ?? '';
+  const plan = planSuite(apiNeeds);
+  if (plan.lacking.length > 0) return undefined;
+  const platform = await startTestPlatform();
+  try {
+    const clients = adminClients({ endpoint: platform.awsEndpoint, region: platform.region });
+    const resources = await bootstrap({
+      parts: ['bucket', 'uploads-table', 'user-directory'],
+      clients,
+      region: platform.region,
+      accountId: emulatorAccountId,
+      names: defaultResourceNames,
+    });
+    const { userPoolId, clientId, users } = resources.userDirectory;
+    const passwordOf = (name: string) => users.find((user) => user.username === name)?.password ?? '';
 
-  // A second pool (its tokens must be refused) and a second client of the api's pool (likewise).
-  const { UserPool } = await clients.cognito.send(new CreateUserPoolCommand({ PoolName: 'someone-else' }));
-  const otherPoolId = UserPool?.Id ?? '';
-  const otherPoolClientId = await createClient(clients.cognito, otherPoolId, 'someone-else-web');
+    // A second pool (its tokens must be refused) and a second client of the api's pool (likewise).
+    const { UserPool } = await clients.cognito.send(new CreateUserPoolCommand({ PoolName: 'someone-else' }));
+    const otherPoolId = UserPool?.Id ?? '';
+    const otherPoolClientId = await createClient(clients.cognito, otherPoolId, 'someone-else-web');
 
-  const directory: TestDirectory = {
-    awsEndpoint: platform.awsEndpoint,
-    region: platform.region,
-    bucket: resources.names.bucket,
-    table: resources.names.uploadsTable,
-    userPoolId,
-    clientId,
-    otherClientId: await createClient(clients.cognito, userPoolId, 'another-app'),
-    otherPoolId,
-    otherPoolClientId,
-    users: {
-      demo: { username: 'demo', password: passwordOf('demo') },
-      admin: { username: 'admin', password: passwordOf('admin') },
-      bob: await createUser(clients.cognito, userPoolId, 'bob', ['members']),
-      carol: await createUser(clients.cognito, userPoolId, 'carol', ['members']),
-      dave: await createUser(clients.cognito, userPoolId, 'dave', ['members']),
-      erin: await createUser(clients.cognito, userPoolId, 'erin', ['members']),
-      stranger: await createUser(clients.cognito, otherPoolId, 'stranger', []),
-    },
-  };
-  project.provide('directory', directory);
+    const directory: TestDirectory = {
+      emulator: plan.emulator,
+      awsEndpoint: platform.awsEndpoint,
+      region: platform.region,
+      // The api instances' own: an IAM user's key, which every emulator can check signatures against.
+      credentials: await createEmulatorUserKey(clients, 'api-under-test'),
+      bucket: resources.names.bucket,
+      table: resources.names.uploadsTable,
+      userPoolId,
+      clientId,
+      otherClientId: await createClient(clients.cognito, userPoolId, 'another-app'),
+      otherPoolId,
+      otherPoolClientId,
+      users: {
+        demo: { username: 'demo', password: passwordOf('demo') },
+        admin: { username: 'admin', password: passwordOf('admin') },
+        bob: await createUser(clients.cognito, userPoolId, 'bob', ['members']),
+        carol: await createUser(clients.cognito, userPoolId, 'carol', ['members']),
+        dave: await createUser(clients.cognito, userPoolId, 'dave', ['members']),
+        erin: await createUser(clients.cognito, userPoolId, 'erin', ['members']),
+        stranger: await createUser(clients.cognito, otherPoolId, 'stranger', []),
+      },
+    };
+    project.provide('directory', directory);
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
   return async () => {
     await platform.stop();
   };
