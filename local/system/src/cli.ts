@@ -5,6 +5,7 @@ import { loadConfig } from '@keyless/config';
 import { writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runDemo } from './demo.ts';
+import { reporterRunsByCaller } from './reporter-by-caller.ts';
 import { buildWhatRuns } from './build-what-runs.ts';
 import { logOutput, outputStream } from './log-output.ts';
 import { startServices } from './start-services.ts';
@@ -20,7 +21,8 @@ async function start(): Promise<void> {
   const output = logOutput(process.argv.includes('--json'), (text) => process.stdout.write(text));
   const shutdown = shutdownOnSignals(file, (line) => console.log(line));
   try {
-    buildWhatRuns();
+    // Under docker compose the image was built with the bundle in it, and holds no Nx.
+    if (!config.KEYLESS_COMPOSE_TASKS) buildWhatRuns();
     const startedAt = performance.now();
     const system = await startSystem(config, { destination: outputStream('identity-plane', output) });
     shutdown.steps.push(() => system.stop());
@@ -32,6 +34,7 @@ async function start(): Promise<void> {
     if (services) shutdown.steps.push(() => services.stop());
     const description = {
       ...system.description,
+      ...(config.KEYLESS_ALB_URL && { albUrl: config.KEYLESS_ALB_URL }),
       ...(services && { albUrl: services.albUrl, tracesFile: config.KEYLESS_TRACES_FILE }),
     };
     await writePlatformFile(file, description);
@@ -63,7 +66,15 @@ async function runningSystem(): Promise<SystemDescription> {
 async function demo(): Promise<void> {
   const system = await runningSystem();
   if (!system.albUrl) throw new Error('the running system has no services: start it with `npm start`');
-  const failures = await runDemo(system, (text) => process.stdout.write(text));
+  // Under docker compose the demo runs in the identity container, which cannot start containers:
+  // `--reporter-by-caller` asks whoever started it (local/compose's compose-demo.ts) to run them.
+  const byCaller = process.argv.includes('--reporter-by-caller')
+    ? reporterRunsByCaller(process.stdin, process.stdout)
+    : undefined;
+  const failures = await runDemo(system, (text) => process.stdout.write(text), {
+    ...(byCaller && { runReporter: byCaller.runReporter }),
+  });
+  byCaller?.close();
   console.log(
     failures
       ? `\ndemo: ${failures} step(s) did not behave as printed`
