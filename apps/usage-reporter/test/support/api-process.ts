@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { spawnOwned } from '@keyless/owned-process';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { adminClients, freePort } from '@keyless/local-platform';
+import { adminClients, freePort, type BootstrapResult } from '@keyless/local-platform';
 import type { ReporterSystem } from './reporter-system.ts';
 
 // apps/api/src/index.ts → apps/api
@@ -17,9 +17,16 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
+/** The api's parts of the bootstrap: present where the emulator has them (reporter-system.ts, apiNeeds). */
+function apiResources(system: ReporterSystem) {
+  const resources = system.platform.resources as Partial<BootstrapResult<'user-directory'>>;
+  if (!resources.userDirectory) throw new Error('the reporter system was started without the api (apiNeeds)');
+  return { userDirectory: resources.userDirectory };
+}
+
 export async function startApi(system: ReporterSystem): Promise<ApiProcess> {
   const { platform } = system;
-  const { userPoolId, clientId } = platform.resources.userDirectory;
+  const { userPoolId, clientId } = apiResources(system).userDirectory;
   const task = await system.ecs.registerTask({
     roleArn: platform.resources.roles.api ?? '',
     family: 'api',
@@ -71,7 +78,7 @@ export async function startApi(system: ReporterSystem): Promise<ApiProcess> {
 /** An access token of the bootstrap's admin user (group `admins`), by USER_PASSWORD_AUTH. */
 export async function adminAccessToken(system: ReporterSystem): Promise<string> {
   const { platform } = system;
-  const { clientId, users } = platform.resources.userDirectory;
+  const { clientId, users } = apiResources(system).userDirectory;
   const admin = users.find((user) => user.groups.includes('admins'));
   if (!admin) throw new Error('the bootstrap created no admin user');
   const { cognito } = adminClients({ endpoint: platform.endpoints.aws, region: platform.region });

@@ -22,17 +22,35 @@ import {
   type IrsaEnvironment,
   type OidcIssuer,
 } from '@keyless/identity-plane';
-import { startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
+import {
+  bootstrapNeedsOf,
+  startLocalPlatform,
+  type BootstrapPart,
+  type Capability,
+  type PlatformDescription,
+} from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
 import { startTestPlatform } from '@keyless/testing';
+import { planSuite } from '@keyless/testing/emulator-suite';
 import pg from 'pg';
 
 const region = 'eu-west-1';
+
+/** What the reporter meets: its bucket, the ledger database and secrets, the roles. */
+const reporterParts = ['bucket', 'database', 'roles'] as const satisfies BootstrapPart[];
+/** What the api process of the admin-route test needs besides (startApi). */
+const apiParts = ['uploads-table', 'user-directory'] as const satisfies BootstrapPart[];
+
+/** What a suite of the reporter system needs of the emulator (the STS front asks it for sessions). */
+export const reporterNeeds: readonly Capability[] = [...bootstrapNeedsOf(reporterParts), 'sts'];
+/** What a test that also starts the api needs (emulatorSuite(apiNeeds, …) inside the suite). */
+export const apiNeeds: readonly Capability[] = bootstrapNeedsOf(apiParts);
 const clusterName = 'keyless';
 const reporter = { namespace: 'keyless', serviceAccount: 'usage-reporter' } as const;
 
 export interface ReporterSystem {
-  platform: PlatformDescription;
+  /** The api's parts (uploads table, user pool) only where the emulator has them: see apiNeeds. */
+  platform: PlatformDescription<(typeof reporterParts)[number]>;
   /** AWS_ENDPOINT_URL_STS for workloads. */
   stsEndpoint: string;
   /** The "EKS cluster" issuer, to mint service-account tokens. */
@@ -75,8 +93,10 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
     if (!database) throw new Error('the test platform started no database');
     const issuers = await startOidcIssuers();
     stoppers.push(issuers.close);
+    const withApi = planSuite(apiNeeds).lacking.length === 0;
     const platform = await startLocalPlatform({
       region,
+      parts: withApi ? [...reporterParts, ...apiParts] : reporterParts,
       awsEndpoint: harness.awsEndpoint,
       databaseUrl: database.adminUrl,
       github: { owner: 'keyless-example', repo: 'keyless' },
