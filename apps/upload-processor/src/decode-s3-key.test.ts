@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { decodeS3Key } from './decode-s3-key.ts';
 
-// How S3 writes keys into event records (form encoding), and what each must decode to.
+// How S3 writes keys into event records (form encoding), and what each must decode to; also the
+// forms other emulators write (docs/emulators.md: moto a slash as %2F, LocalStack core a space as %20).
 const decodedKeyOf: Record<string, string> = {
   'incoming/u/1/red+flower.jpg': 'incoming/u/1/red flower.jpg',
+  'incoming/u/1/red%20flower.jpg': 'incoming/u/1/red flower.jpg',
   'incoming/u/1/a%2Bb.txt': 'incoming/u/1/a+b.txt',
   'incoming/u/1/100%25.txt': 'incoming/u/1/100%.txt',
   'incoming%2Fu%2F1%2Fx.txt': 'incoming/u/1/x.txt',

@@ -1,5 +1,7 @@
 // The capability table is a set of claims about each emulator; here every claim meets the emulator
 // it describes: each probe must find exactly what the table says, has or lacks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   adminClients,
@@ -7,6 +9,7 @@ import {
   emulators,
   hasCapability,
   lacking,
+  repoRoot,
   startEmulatorProcess,
   type Capability,
   type RunningEmulator,
@@ -48,4 +51,25 @@ test('lacking() names each missing capability and why, and nothing the emulator 
     expect.stringMatching(/^localstack lacks Cognito user pools.*: LocalStack core has no Cognito$/),
   ]);
   expect(lacking('moto', ['s3', 'sqs', 'cognito-user-pools'])).toEqual([]);
+});
+
+test('the table in docs/emulators.md says what this one says, cell by cell, and lists every capability', () => {
+  const docs = readFileSync(join(repoRoot, 'docs', 'emulators.md'), 'utf8');
+  const section = docs.slice(
+    docs.indexOf('## What each has'),
+    docs.indexOf('\n## ', docs.indexOf('## What each has')),
+  );
+  const rows = new Map(
+    section.split('\n').flatMap((line) => {
+      const cells = /^\| `([a-z0-9-]+)` +\|[^|]+\|(.+)\|$/.exec(line);
+      return cells?.[1] && cells[2] ? [[cells[1], cells[2].split('|').map((cell) => cell.trim())]] : [];
+    }),
+  );
+  expect([...rows.keys()].sort()).toEqual(Object.keys(capabilities).sort());
+  for (const [capability, cells] of rows) {
+    expect({ capability, cells }).toEqual({
+      capability,
+      cells: emulators.map((emulator) => (hasCapability(emulator, capability as Capability) ? '✓' : '✗')),
+    });
+  }
 });

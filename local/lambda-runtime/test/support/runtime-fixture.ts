@@ -3,6 +3,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { adminClients } from '@keyless/emulator-admin';
+import type { Capability } from '@keyless/testing/emulator-suite';
 import { createDecisionLog, startStsFront } from '@keyless/identity-plane';
 import { createLogger } from '@keyless/logging';
 import { startTestPlatform } from '@keyless/testing';
@@ -12,6 +13,9 @@ import {
   type InvocationReport,
   type LocalLambdaOptions,
 } from '../../src/index.ts';
+
+/** What the fixture uses of the emulator: a function's roles, its bucket's notifications to a queue, STS sessions. */
+export const runtimeNeeds: readonly Capability[] = ['s3', 's3-event-notifications', 'sqs', 'iam', 'sts'];
 
 export const fixtureCode = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 

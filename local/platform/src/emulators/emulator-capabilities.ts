@@ -9,6 +9,8 @@ export const capabilities = {
   s3: 'S3 buckets and objects',
   's3-event-notifications': 'S3 ObjectCreated notifications to an SQS queue',
   's3-event-sequencer': 'S3 events whose sequencer grows with each write of a key',
+  's3-event-key-encoding':
+    "S3 events carrying the object key encoded as S3 encodes it (a space as '+', a slash kept)",
   's3-key-length-limit': 'S3 refusing object keys longer than 1,024 bytes',
   's3-presigned-url-signature': 'S3 checking the signature of a presigned URL',
   dynamodb: 'DynamoDB tables',
@@ -18,6 +20,8 @@ export const capabilities = {
   'secrets-current-version': 'GetSecretValue without a stage returning the AWSCURRENT version',
   iam: 'IAM roles, inline policies and OIDC providers',
   sts: 'STS AssumeRole sessions',
+  'sts-short-sessions':
+    "STS sessions shorter than AWS's 900-second minimum (the identity plane's short sessions, to watch credentials refresh)",
   'cognito-user-pools':
     "Cognito user pools (password sign-in, RS256 access tokens with Cognito's issuer and the pool's JWKS)",
   'cognito-generated-temporary-password': 'Cognito AdminCreateUser without a TemporaryPassword',
@@ -38,6 +42,7 @@ const noCognito = 'LocalStack core has no Cognito';
 const gaps: Record<Emulator, Partial<Record<Capability, string>>> = {
   moto: {
     's3-event-sequencer': 'its S3 events carry no sequencer',
+    's3-event-key-encoding': "its events encode a slash in the key as '%2F'",
     's3-key-length-limit': anyKeyLength,
     's3-presigned-url-signature': anySignature,
     'secrets-current-version':
@@ -56,7 +61,9 @@ const gaps: Record<Emulator, Partial<Record<Capability, string>>> = {
     'cognito-user-pools': noCognito,
     'cognito-generated-temporary-password': noCognito,
     's3-event-sequencer': 'every event of a key carries the same sequencer',
+    's3-event-key-encoding': "its events encode a space in the key as '%20'",
     's3-presigned-url-signature': anySignature,
+    'sts-short-sessions': 'AssumeRole with DurationSeconds 60 gives a session of 900 seconds',
     'account-whatever-access-key':
       'requests land in account 000000000000 unless the access key id is 12 digits (then in that account)',
     'web-identity-token-validation': anyToken,

@@ -214,6 +214,33 @@ export const probes: Record<Capability, Probe> = {
     return comparable(first) < comparable(second);
   },
 
+  // S3 writes the key form-encoded, its slashes kept: a space as '+', a plus as '%2B' (what
+  // upload-processor's decodeS3Key undoes, as it undoes the other emulators' forms).
+  's3-event-key-encoding': async (target) => {
+    const { s3 } = target.clients;
+    const bucket = await newBucket(target, 'probe-key-encoding');
+    const queue = await newQueue(target);
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/red flower+1.txt', Body: 'x' }));
+    let key: string | undefined;
+    for (let attempt = 0; attempt < 10 && key === undefined; attempt += 1) {
+      for (const body of await receiveBodies(target, queue.url)) {
+        key ??= (JSON.parse(body) as { Records?: S3EventRecord[] }).Records?.[0]?.s3.object.key;
+      }
+    }
+    if (key === 'incoming/red+flower%2B1.txt') return true;
+    // The other forms met: a space as '%20' (LocalStack core), a slash as '%2F' (moto).
+    if (key === 'incoming/red%20flower%2B1.txt' || key === 'incoming%2Fred+flower%2B1.txt') return false;
+    throw new Error(`an event with the key ${key}`);
+  },
+
   's3-key-length-limit': async (target) => {
     const bucket = await newBucket(target, 'probe-key-length');
     try {
@@ -382,6 +409,17 @@ export const probes: Record<Capability, Probe> = {
     });
     const { Arn } = await session.send(new GetCallerIdentityCommand({}));
     return Arn?.endsWith(`:assumed-role/${roleArn.split('/').pop()}/probe`) ?? false;
+  },
+
+  // What the identity plane does to watch refreshes: asks the emulator for one-minute sessions.
+  'sts-short-sessions': async (target) => {
+    const roleArn = await newRole(target, trustEveryone);
+    const { Credentials } = await target.clients.sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'probe', DurationSeconds: 60 }),
+    );
+    const remaining = (Credentials?.Expiration?.getTime() ?? 0) - Date.now();
+    if (remaining <= 0) throw new Error(`a session that expires in ${remaining} ms`);
+    return remaining <= 61_000;
   },
 
   'cognito-user-pools': (target) =>

@@ -2,7 +2,7 @@
 // IAM model and the issuers registered as IAM OIDC providers: what the STS tests run against.
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { buildIamModel, defaultResourceNames, type RoleName } from '@keyless/iam-model';
-import { adminClients, emulatorAccountId } from '@keyless/local-platform';
+import { adminClients, emulatorAccountId, type Capability } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { createDecisionLog, type Decision } from '../../decision-log.ts';
 import { startOidcIssuers, type OidcIssuers } from '../../oidc/issuer-server.ts';
@@ -10,6 +10,9 @@ import { withoutScheme } from '../oidc-providers.ts';
 import { startStsFront, type StsFront, type StsFrontOptions } from '../sts-front.ts';
 
 export const GITHUB_REPOSITORY = { owner: 'keyless-org', repo: 'keyless' } as const;
+
+/** What the fixture uses of the emulator: roles and OIDC providers, and the STS sessions the front asks for. */
+export const planeNeeds: readonly Capability[] = ['iam', 'sts', 'fixed-account-id'];
 
 export interface PlaneFixture {
   platform: TestPlatform;
