@@ -7,6 +7,7 @@ import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runDemo } from './demo.ts';
 import { reporterRunsByCaller } from './reporter-by-caller.ts';
 import { buildWhatRuns } from './build-what-runs.ts';
+import { emulatorFlag, ensureEmulatorInstalled } from './emulator-flag.ts';
 import { logOutput, outputStream } from './log-output.ts';
 import { startServices } from './start-services.ts';
 import { startSystem, type SystemDescription } from './start-system.ts';
@@ -16,11 +17,16 @@ import { systemEnv } from './system-config.ts';
 
 /** `npm start`: builds what it runs, starts the local system, and stops it as shutdown.ts says. */
 async function start(): Promise<void> {
+  // `--emulator <name>` stands for KEYLESS_EMULATOR, and is validated as it.
+  const emulator = emulatorFlag(process.argv);
+  if (emulator !== undefined) process.env.KEYLESS_EMULATOR = emulator;
   const config = loadConfig(systemEnv);
   const file = config.KEYLESS_PLATFORM_FILE;
   const output = logOutput(process.argv.includes('--json'), (text) => process.stdout.write(text));
   const shutdown = shutdownOnSignals(file, (line) => console.log(line));
   try {
+    // npm start's set-up step installs moto only; it does not see the flag.
+    if (config.KEYLESS_EMULATOR && emulator !== undefined) ensureEmulatorInstalled(config.KEYLESS_EMULATOR);
     // Under docker compose the image was built with the bundle in it, and holds no Nx.
     if (!config.KEYLESS_COMPOSE_TASKS) buildWhatRuns();
     const startedAt = performance.now();

@@ -1,5 +1,6 @@
 export {
   startSystem,
+  systemNeeds,
   type RunningSystem,
   type SystemDescription,
   type SystemOptions,

@@ -14,7 +14,12 @@ import {
   type SessionDurations,
   type StsFront,
 } from '@keyless/identity-plane';
-import { startLocalPlatform, type PlatformDescription } from '@keyless/local-platform';
+import {
+  bootstrapNeeds,
+  startLocalPlatform,
+  type Capability,
+  type PlatformDescription,
+} from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
@@ -22,6 +27,13 @@ import { githubRepository, type SystemConfig } from './system-config.ts';
 import { stopInOrder, type StopStep } from './stop-in-order.ts';
 
 export const eksClusterName = 'keyless';
+
+/**
+ * What the whole local system uses of the emulator: all the bootstrap creates, STS sessions (the
+ * identity plane's credentials) and S3's notifications (the Lambda runtime's trigger). A suite
+ * that starts the system declares these (emulatorSuite(systemNeeds, …)).
+ */
+export const systemNeeds: readonly Capability[] = [...bootstrapNeeds, 'sts', 's3-event-notifications'];
 export const ecsClusterName = 'keyless';
 export const reporterServiceAccount = { namespace: 'keyless', serviceAccount: 'usage-reporter' } as const;
 
@@ -96,6 +108,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
 
     const platform = await startLocalPlatform({
       region,
+      ...(config.KEYLESS_EMULATOR && { emulator: config.KEYLESS_EMULATOR }),
       awsEndpoint: config.AWS_ENDPOINT_URL,
       databaseUrl: config.DATABASE_URL,
       github,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { repoRoot } from '@keyless/local-platform';
+import { emulators, repoRoot } from '@keyless/local-platform';
 import { durationSeconds } from '@keyless/config';
 import * as z from 'zod';
 import { composeEnv } from './compose-tasks.ts';
@@ -10,6 +10,11 @@ export const systemEnv = z.object({
   AWS_REGION: z.string().min(1).default('eu-west-1'),
   /** Use an emulator that is already running (LocalStack with a token, or another moto). */
   AWS_ENDPOINT_URL: z.url().optional(),
+  /**
+   * The emulator to start (`npm start -- --emulator <name>` sets it; docs/emulators.md); unset,
+   * the platform's own setting (the same variable in the process environment), else moto.
+   */
+  KEYLESS_EMULATOR: z.enum(emulators).optional(),
   /** Use an existing PostgreSQL (a user that may create databases and roles) instead of an embedded one. */
   DATABASE_URL: z.url().optional(),
   /** `<owner>/<repo>` that the `deploy`/`diff` roles trust, as on GitHub. */

@@ -32,8 +32,9 @@ test(
   async () => {
     const running = await startCli(join(workDir, 'emulator-died'));
     const { pids, clusterDirs } = running.tree();
-    const emulator = descendantsOf(running.child.pid ?? 0).find((entry) =>
-      entry.command.includes('moto.server'),
+    // The emulator the platform file names, among the CLI's descendants.
+    const emulator = descendantsOf(running.child.pid ?? 0).find(
+      (entry) => entry.pid === running.platform.emulator?.pid,
     );
     expect(emulator).toBeDefined();
 

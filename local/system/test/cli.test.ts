@@ -26,7 +26,8 @@ describe('npm start', () => {
         'demo',
         'admin',
       ]);
-      expect((await fetch(`${platform.endpoints.aws}/moto-api/`)).ok).toBe(true);
+      expect(platform.emulator).toMatchObject({ name: 'moto', healthUrl: expect.stringMatching(/^http:/) });
+      expect((await fetch(platform.emulator?.healthUrl ?? '')).ok).toBe(true);
       expect(readFileSync(platform.identity.irsa.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8')).toMatch(/^ey/);
       const discovery = await fetch(`${platform.identity.issuers.eks}/.well-known/openid-configuration`);
       expect(((await discovery.json()) as { issuer: string }).issuer).toBe(platform.identity.issuers.eks);

@@ -17,8 +17,15 @@ export async function signedInUsers(d: SystemDescription, prefix: string, count:
   const { userPoolId, clientId } = d.resources.userDirectory;
   const password = `Kl-${randomBytes(12).toString('base64url')}-7a`;
   const signIn = async (username: string) => {
+    // With a temporary password of our own: a generated one need not meet the pool's policy
+    // (ministack's does not: docs/emulators.md).
     await cognito.send(
-      new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS' }),
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        TemporaryPassword: `Tp-${randomBytes(12).toString('base64url')}-7a`,
+      }),
     );
     await cognito.send(
       new AdminSetUserPasswordCommand({

@@ -19,9 +19,10 @@ export interface RunningCli {
   tree(): { pids: number[]; clusterDirs: string[] };
 }
 
-export async function startCli(workDir: string): Promise<RunningCli> {
+/** `npm start` with `args` (`['--emulator', 'ministack']`), its files under `workDir`. */
+export async function startCli(workDir: string, args: string[] = []): Promise<RunningCli> {
   const platformFile = join(workDir, 'platform.json');
-  const child = spawn(process.execPath, [cli, 'start'], {
+  const child = spawn(process.execPath, [cli, 'start', ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
