@@ -31,404 +31,410 @@ import {
   type MarkedBlock,
 } from './flow-docs.ts';
 import { startTestSystem } from './system-fixture.ts';
+import { emulatorSuite } from '@keyless/testing/emulator-suite';
+import { systemNeeds } from '../src/index.ts';
 
-const run = promisify(execFile);
-const pages = readPages();
-const blocks = readMarkedBlocks(pages);
-const ofKind = (kind: MarkedBlock['kind']) => blocks.filter((block) => block.kind === kind);
-const example = (name: string) => {
-  const block = ofKind('example').find((b) => b.label === name);
-  if (!block) throw new Error(`no <!-- example: ${name} --> in docs/flows`);
-  return block.body;
-};
-const docParams = JSON.parse(ofKind('policy-parameters')[0]?.body ?? '{}') as IamModelParams;
-const workload = join(import.meta.dirname, 'fixtures/read-secret.ts');
-
-let fixture: Awaited<ReturnType<typeof startTestSystem>>;
-let admin: AdminClients;
-let platformFile: string;
-let scratch: string;
-
-beforeAll(async () => {
-  fixture = await startTestSystem();
-  const { description } = fixture.system;
-  admin = adminClients({ endpoint: description.endpoints.aws, region: description.region });
-  platformFile = join(fixture.dir, 'platform.json');
-  await writePlatformFile(platformFile, description);
-  // Inside the repository, so the examples resolve @keyless/* as they do from its root.
-  mkdirSync(localStateDir, { recursive: true });
-  scratch = mkdtempSync(join(localStateDir, 'flow-docs-'));
-});
-afterAll(async () => {
-  for (const client of Object.values(admin ?? {})) client.destroy();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-  await fixture?.stop();
-});
-
-const output = (result: { stdout?: string; stderr?: string }) =>
-  `${result.stdout ?? ''}${result.stderr ?? ''}`;
-
-/** Runs a page's example script (after the edits the page asks for) as the reader would, from the repository root. */
-let examples = 0;
-async function runExample(name: string, edits: [from: string, to: string][] = []): Promise<string> {
-  let code = example(name);
-  for (const [from, to] of edits) {
-    expect(code, `the ${name} example no longer contains what the page tells the reader to edit`).toContain(
-      from,
-    );
-    code = code.replace(from, to);
-  }
-  const file = join(scratch, `${examples++}-${name}`);
-  writeFileSync(file, code);
-  const env = { PATH: process.env.PATH, HOME: fixture.dir, KEYLESS_PLATFORM_FILE: platformFile };
-  return output(
-    await run(process.execPath, [file], { cwd: repoRoot, env }).catch((error: unknown) => error as object),
-  );
-}
-
-/** The test workload with nothing but these variables (and region and emulator), as on the IRSA page. */
-async function runWorkload(variables: Record<string, string>): Promise<string> {
-  const { description } = fixture.system;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: fixture.dir,
-    AWS_REGION: description.region,
-    AWS_ENDPOINT_URL: description.endpoints.aws,
-    ...variables,
+emulatorSuite(systemNeeds, () => {
+  const run = promisify(execFile);
+  const pages = readPages();
+  const blocks = readMarkedBlocks(pages);
+  const ofKind = (kind: MarkedBlock['kind']) => blocks.filter((block) => block.kind === kind);
+  const example = (name: string) => {
+    const block = ofKind('example').find((b) => b.label === name);
+    if (!block) throw new Error(`no <!-- example: ${name} --> in docs/flows`);
+    return block.body;
   };
-  return output(await run(process.execPath, [workload], { env }).catch((error: unknown) => error as object));
-}
+  const docParams = JSON.parse(ofKind('policy-parameters')[0]?.body ?? '{}') as IamModelParams;
+  const workload = join(import.meta.dirname, 'fixtures/read-secret.ts');
 
-async function irsaWorkloadWithToken(token: string, sts = true): Promise<string> {
-  const { identity } = fixture.system.description;
-  const file = join(scratch, `token-${examples++}`);
-  writeFileSync(file, token);
-  return runWorkload({
-    ...(sts && { AWS_ENDPOINT_URL_STS: identity.stsEndpoint }),
-    AWS_ROLE_ARN: identity.irsa.AWS_ROLE_ARN,
-    AWS_WEB_IDENTITY_TOKEN_FILE: file,
-    SECRET_ID: 'ledger/reader',
+  let fixture: Awaited<ReturnType<typeof startTestSystem>>;
+  let admin: AdminClients;
+  let platformFile: string;
+  let scratch: string;
+
+  beforeAll(async () => {
+    fixture = await startTestSystem();
+    const { description } = fixture.system;
+    admin = adminClients({ endpoint: description.endpoints.aws, region: description.region });
+    platformFile = join(fixture.dir, 'platform.json');
+    await writePlatformFile(platformFile, description);
+    // Inside the repository, so the examples resolve @keyless/* as they do from its root.
+    mkdirSync(localStateDir, { recursive: true });
+    scratch = mkdtempSync(join(localStateDir, 'flow-docs-'));
   });
-}
+  afterAll(async () => {
+    for (const client of Object.values(admin ?? {})) client.destroy();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await fixture?.stop();
+  });
 
-/** The README's `may` helper, run with the arguments of each `may` line above the block. */
-async function may(commands: string): Promise<string> {
-  const program = mayProgram(example('may'));
-  const answers = [];
-  for (const args of mayCalls(commands)) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program, ...args], {
-      cwd: repoRoot,
-    });
-    answers.push(stdout);
-  }
-  return answers.join('');
-}
+  const output = (result: { stdout?: string; stderr?: string }) =>
+    `${result.stdout ?? ''}${result.stderr ?? ''}`;
 
-async function trustPolicyOf(role: string): Promise<PolicyDocument> {
-  const { Role } = await admin.iam.send(new GetRoleCommand({ RoleName: role }));
-  return JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '')) as PolicyDocument;
-}
-
-/** A model edit the page asks for, applied to the running system's role as a restart of npm start would. */
-async function withTrustPolicy<T>(
-  role: string,
-  edited: (policy: PolicyDocument) => PolicyDocument | Promise<PolicyDocument>,
-  experiment: () => Promise<T>,
-): Promise<T> {
-  const original = await trustPolicyOf(role);
-  const update = (policy: PolicyDocument) =>
-    admin.iam.send(
-      new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: JSON.stringify(policy) }),
+  /** Runs a page's example script (after the edits the page asks for) as the reader would, from the repository root. */
+  let examples = 0;
+  async function runExample(name: string, edits: [from: string, to: string][] = []): Promise<string> {
+    let code = example(name);
+    for (const [from, to] of edits) {
+      expect(code, `the ${name} example no longer contains what the page tells the reader to edit`).toContain(
+        from,
+      );
+      code = code.replace(from, to);
+    }
+    const file = join(scratch, `${examples++}-${name}`);
+    writeFileSync(file, code);
+    const env = { PATH: process.env.PATH, HOME: fixture.dir, KEYLESS_PLATFORM_FILE: platformFile };
+    return output(
+      await run(process.execPath, [file], { cwd: repoRoot, env }).catch((error: unknown) => error as object),
     );
-  await update(await edited(structuredClone(original)));
-  try {
-    return await experiment();
-  } finally {
-    await update(original);
   }
-}
 
-function statement(policy: PolicyDocument, sid: string): Statement {
-  const found = policy.Statement.find((s) => s.Sid === sid);
-  if (!found) throw new Error(`no statement ${sid}`);
-  return found;
-}
+  /** The test workload with nothing but these variables (and region and emulator), as on the IRSA page. */
+  async function runWorkload(variables: Record<string, string>): Promise<string> {
+    const { description } = fixture.system;
+    const env = {
+      PATH: process.env.PATH,
+      HOME: fixture.dir,
+      AWS_REGION: description.region,
+      AWS_ENDPOINT_URL: description.endpoints.aws,
+      ...variables,
+    };
+    return output(
+      await run(process.execPath, [workload], { env }).catch((error: unknown) => error as object),
+    );
+  }
 
-const stringEquals = (s: Statement) => (s.Condition?.StringEquals ?? {}) as Record<string, string>;
-
-async function curlFormat(response: Response): Promise<string> {
-  return `${await response.text()}\nHTTP ${response.status}`;
-}
-
-/** What `assume "$(token '<query>')"` on the GitHub page does: a local ID token, exchanged for deploy. */
-async function githubAssume(commands: string): Promise<string> {
-  const query = /token '([^']+)'/.exec(commands)?.[1];
-  if (!query) throw new Error('no token query in the commands above the block');
-  const { identity, resources } = fixture.system.description;
-  const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer } = identity.github;
-  const minted = await fetch(`${url}?${query}`, { headers: { authorization: `Bearer ${bearer}` } });
-  const { value } = (await minted.json()) as { value: string };
-  const body = new URLSearchParams({
-    Action: 'AssumeRoleWithWebIdentity',
-    Version: '2011-06-15',
-    RoleArn: resources.roles.deploy ?? '',
-    RoleSessionName: 'try',
-    WebIdentityToken: value,
-  });
-  return curlFormat(await fetch(identity.stsEndpoint, { method: 'POST', body }));
-}
-
-const decisionLines = () => fixture.lines.map((line) => JSON.stringify(line)).join('\n');
-
-/** Each run once, however many blocks it backs. */
-const memo = new Map<string, Promise<string>>();
-const once = (key: string, produce: () => Promise<string>) => () => {
-  if (!memo.has(key)) memo.set(key, produce());
-  return memo.get(key) as Promise<string>;
-};
-
-const ecsExample = once('ecs', () => runExample('ecs-example.ts'));
-const ecsWrongToken = once('ecs-wrong-token', () =>
-  runExample('ecs-example.ts', [
-    ['...task.environment,', "...task.environment,\n    AWS_CONTAINER_AUTHORIZATION_TOKEN: 'guess',"],
-  ]),
-);
-const ecsUnknownTask = once('ecs-unknown', async () => {
-  const { ecsCredentialsEndpoint } = fixture.system.description.identity;
-  return curlFormat(await fetch(`${ecsCredentialsEndpoint}/v2/credentials/no-such-task`));
-});
-const ecsOtherAccount = once('ecs-other-account', () =>
-  withTrustPolicy(
-    'ledger-worker',
-    (policy) => {
-      stringEquals(statement(policy, 'EcsTasksOfThisAccount'))['aws:SourceAccount'] = '111122223333';
-      return policy;
-    },
-    () => runExample('ecs-example.ts'),
-  ),
-);
-const lambdaExample = once('lambda', () => runExample('lambda-example.ts'));
-const podExample = once('pod', () => runExample('pod-identity-example.ts'));
-const podOtherServiceAccount = once('pod-api', () =>
-  runExample('pod-identity-example.ts', [
-    [
-      "serviceAccount: 'usage-reporter',\n  audience: POD_IDENTITY_AUDIENCE,",
-      "serviceAccount: 'api',\n  audience: POD_IDENTITY_AUDIENCE,",
-    ],
-  ]),
-);
-const ec2Example = once('ec2', () => runExample('ec2-example.ts'));
-const ec2Untrusted = once('ec2-lambda', () =>
-  runExample('ec2-example.ts', [
-    ["Principal: { Service: 'ec2.amazonaws.com' }", "Principal: { Service: 'lambda.amazonaws.com' }"],
-  ]),
-);
-const irsaOtherServiceAccount = once('irsa-api', async () => {
-  const token = await mintServiceAccountToken(fixture.system.issuers.eks, {
-    namespace: 'keyless',
-    serviceAccount: 'api',
-  });
-  return irsaWorkloadWithToken(token);
-});
-
-/** How each documented failure or output is produced: id → (the block) → what the code printed. */
-const experiments: Record<string, (block: MarkedBlock) => Promise<string>> = {
-  'may-allowed': (block) => may(block.commands),
-
-  'ecs-example': ecsExample,
-  'ecs-wrong-token': ecsWrongToken,
-  'ecs-wrong-token-log': ecsWrongToken,
-  'ecs-unknown-task': ecsUnknownTask,
-  'ecs-unknown-task-log': async () => {
-    await ecsUnknownTask();
-    return decisionLines();
-  },
-  'ecs-source-account': ecsOtherAccount,
-  'ecs-source-account-log': ecsOtherAccount,
-  'ecs-reader-secret': (block) => may(block.commands),
-
-  'lambda-example': lambdaExample,
-  'lambda-example-workload': lambdaExample,
-  'lambda-trust-ecs': () =>
-    withTrustPolicy(
-      'upload-processor',
-      () => trustPolicyOf('api'), // ecsTasks(params), as the page's edit makes it
-      () => runExample('lambda-example.ts'),
-    ),
-  'lambda-explicit-deny': (block) => may(block.commands),
-  'lambda-deny-beats-allow': async (block) => {
-    // The page's edit, made to the model `may` builds: DerivedFiles after OnFailureDestination.
-    const role = buildIamModel(docParams).roles.find((r) => r.name === 'upload-processor');
-    const policy = structuredClone(role?.policies.permissions) as PolicyDocument;
-    const at = policy.Statement.findIndex((s) => s.Sid === 'OnFailureDestination') + 1;
-    policy.Statement.splice(at, 0, {
-      Sid: 'DerivedFiles',
-      Effect: 'Allow',
-      Action: ['s3:PutObject'],
-      Resource: `arn:aws:s3:::${docParams.names.bucket}/*`,
-    });
-    return mayCalls(block.commands)
-      .map(([, action = '', resource = '']) =>
-        evaluateIdentityPolicies({ permissions: policy }, { action, resource }),
-      )
-      .map((result) => `${result.reason}\n`)
-      .join('');
-  },
-
-  'irsa-workload': () => {
+  async function irsaWorkloadWithToken(token: string, sts = true): Promise<string> {
     const { identity } = fixture.system.description;
+    const file = join(scratch, `token-${examples++}`);
+    writeFileSync(file, token);
     return runWorkload({
-      AWS_ENDPOINT_URL_STS: identity.stsEndpoint,
-      ...identity.irsa,
+      ...(sts && { AWS_ENDPOINT_URL_STS: identity.stsEndpoint }),
+      AWS_ROLE_ARN: identity.irsa.AWS_ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: file,
       SECRET_ID: 'ledger/reader',
     });
-  },
-  'irsa-wrong-service-account': irsaOtherServiceAccount,
-  'irsa-wrong-service-account-log': async () => {
-    await irsaOtherServiceAccount();
-    return decisionLines();
-  },
-  'irsa-wrong-audience': async () =>
-    irsaWorkloadWithToken(
-      await mintServiceAccountToken(fixture.system.issuers.eks, {
-        namespace: 'keyless',
-        serviceAccount: 'usage-reporter',
-        audience: POD_IDENTITY_AUDIENCE,
-      }),
-    ),
-  'irsa-unpinned-sub': async () => {
-    // The page deletes the sub line from webIdentity(): every web-identity statement loses its
-    // sub pin, and buildIamModel validates the roles in order, as npm start's bootstrap runs it.
-    const { description, issuers } = fixture.system;
-    const model = buildIamModel({
-      ...docParams,
-      accountId: description.accountId,
-      eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
-      githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
-    });
-    const unpinned = model.roles.map((role): RoleDefinition => {
-      const copy = structuredClone(role);
-      for (const s of copy.assumeRolePolicy.Statement) {
-        if (!s.Condition?.StringEquals) continue;
-        const kept = Object.entries(s.Condition.StringEquals).filter(([key]) => !key.endsWith(':sub'));
-        s.Condition.StringEquals = Object.fromEntries(kept);
-      }
-      return copy;
-    });
-    try {
-      unpinned.forEach(validateRole);
-      return 'the model accepted every role';
-    } catch (error) {
-      return (error as Error).message;
+  }
+
+  /** The README's `may` helper, run with the arguments of each `may` line above the block. */
+  async function may(commands: string): Promise<string> {
+    const program = mayProgram(example('may'));
+    const answers = [];
+    for (const args of mayCalls(commands)) {
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program, ...args], {
+        cwd: repoRoot,
+      });
+      answers.push(stdout);
     }
-  },
+    return answers.join('');
+  }
 
-  'pod-identity-example': podExample,
-  'pod-identity-example-decision': podExample,
-  'pod-identity-no-token': async () =>
-    curlFormat(await fetch(fixture.system.description.identity.podIdentityAgent)),
-  'pod-identity-irsa-token': async () => {
-    const { identity } = fixture.system.description;
-    const token = readFileSync(identity.irsa.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8');
-    return curlFormat(await fetch(identity.podIdentityAgent, { headers: { authorization: token } }));
-  },
-  'pod-identity-no-association': podOtherServiceAccount,
-  'pod-identity-no-association-log': podOtherServiceAccount,
-  'pod-identity-no-association-fallback': podOtherServiceAccount,
-  'pod-identity-namespace-tag': () =>
-    withTrustPolicy(
-      'usage-reporter',
-      (policy) => {
-        stringEquals(statement(policy, 'EksPodIdentity'))['aws:RequestTag/kubernetes-namespace'] =
-          'reporting';
-        return policy;
-      },
-      () => runExample('pod-identity-example.ts'),
-    ),
+  async function trustPolicyOf(role: string): Promise<PolicyDocument> {
+    const { Role } = await admin.iam.send(new GetRoleCommand({ RoleName: role }));
+    return JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '')) as PolicyDocument;
+  }
 
-  'ec2-example': ec2Example,
-  'ec2-example-workload': ec2Example,
-  'ec2-imdsv1': ec2Example,
-  'ec2-untrusted-role': ec2Untrusted,
-  'ec2-untrusted-role-log': ec2Untrusted,
+  /** A model edit the page asks for, applied to the running system's role as a restart of npm start would. */
+  async function withTrustPolicy<T>(
+    role: string,
+    edited: (policy: PolicyDocument) => PolicyDocument | Promise<PolicyDocument>,
+    experiment: () => Promise<T>,
+  ): Promise<T> {
+    const original = await trustPolicyOf(role);
+    const update = (policy: PolicyDocument) =>
+      admin.iam.send(
+        new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: JSON.stringify(policy) }),
+      );
+    await update(await edited(structuredClone(original)));
+    try {
+      return await experiment();
+    } finally {
+      await update(original);
+    }
+  }
 
-  'github-pull-request-deploy': async () => {
-    const pullRequest = rehearsals.find((r) => r.role === 'deploy' && r.run.event === 'pull_request');
-    if (!pullRequest) throw new Error('no pull-request rehearsal for deploy');
-    return describeOutcome(await rehearse(fixture.system.description, pullRequest));
-  },
-  'github-feature-branch': (block) => githubAssume(block.commands),
-  'github-audience': (block) => githubAssume(block.commands),
-  'github-immutable-subject': (block) => githubAssume(block.commands),
-};
+  function statement(policy: PolicyDocument, sid: string): Statement {
+    const found = policy.Statement.find((s) => s.Sid === sid);
+    if (!found) throw new Error(`no statement ${sid}`);
+    return found;
+  }
 
-describe('policy blocks', () => {
-  const model = buildIamModel(docParams);
-  const policyOf = (role: string, kind: string) => {
-    const found = model.roles.find((r) => r.name === role);
-    return kind === 'trust' ? found?.assumeRolePolicy : found?.policies[kind];
+  const stringEquals = (s: Statement) => (s.Condition?.StringEquals ?? {}) as Record<string, string>;
+
+  async function curlFormat(response: Response): Promise<string> {
+    return `${await response.text()}\nHTTP ${response.status}`;
+  }
+
+  /** What `assume "$(token '<query>')"` on the GitHub page does: a local ID token, exchanged for deploy. */
+  async function githubAssume(commands: string): Promise<string> {
+    const query = /token '([^']+)'/.exec(commands)?.[1];
+    if (!query) throw new Error('no token query in the commands above the block');
+    const { identity, resources } = fixture.system.description;
+    const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer } = identity.github;
+    const minted = await fetch(`${url}?${query}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const { value } = (await minted.json()) as { value: string };
+    const body = new URLSearchParams({
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: resources.roles.deploy ?? '',
+      RoleSessionName: 'try',
+      WebIdentityToken: value,
+    });
+    return curlFormat(await fetch(identity.stsEndpoint, { method: 'POST', body }));
+  }
+
+  const decisionLines = () => fixture.lines.map((line) => JSON.stringify(line)).join('\n');
+
+  /** Each run once, however many blocks it backs. */
+  const memo = new Map<string, Promise<string>>();
+  const once = (key: string, produce: () => Promise<string>) => () => {
+    if (!memo.has(key)) memo.set(key, produce());
+    return memo.get(key) as Promise<string>;
   };
 
-  test.each(ofKind('policy').map((b) => [`${b.page}: ${b.label}`, b] as const))(
-    '%s is what the model builds with the documented parameters',
-    (_, block) => {
-      const [kind = '', ...roles] = block.label.split(/\s+/).reverse();
-      expect(roles.length).toBeGreaterThan(0);
-      for (const role of roles) expect(JSON.parse(block.body), role).toEqual(policyOf(role, kind));
-    },
+  const ecsExample = once('ecs', () => runExample('ecs-example.ts'));
+  const ecsWrongToken = once('ecs-wrong-token', () =>
+    runExample('ecs-example.ts', [
+      ['...task.environment,', "...task.environment,\n    AWS_CONTAINER_AUTHORIZATION_TOKEN: 'guess',"],
+    ]),
   );
-
-  test('every role’s trust and permission policies appear on some page', () => {
-    const shown = new Set(
-      ofKind('policy').flatMap((b) => {
-        const [kind, ...roles] = b.label.split(/\s+/).reverse();
-        return roles.map((role) => `${role} ${kind}`);
-      }),
-    );
-    const expected = model.roles.flatMap((r) => [
-      `${r.name} trust`,
-      ...Object.keys(r.policies).map((p) => `${r.name} ${p}`),
-    ]);
-    expect([...shown].sort()).toEqual(expected.sort());
+  const ecsUnknownTask = once('ecs-unknown', async () => {
+    const { ecsCredentialsEndpoint } = fixture.system.description.identity;
+    return curlFormat(await fetch(`${ecsCredentialsEndpoint}/v2/credentials/no-such-task`));
   });
-
-  test('no role of the model trusts ec2.amazonaws.com, as the EC2 page says', () => {
-    for (const role of model.roles) {
-      const result = evaluateTrustPolicy(role.assumeRolePolicy, {
-        principal: { type: 'Service', id: 'ec2.amazonaws.com' },
-        action: 'sts:AssumeRole',
-        context: { 'aws:SourceAccount': docParams.accountId },
-      });
-      expect(result.allowed, role.name).toBe(false);
-    }
-  });
-
-  test('the README links every page', () => {
-    const readme = pages.get('README.md') ?? '';
-    for (const page of pages.keys()) if (page !== 'README.md') expect(readme).toContain(`](${page})`);
-  });
-});
-
-describe('documented failures and outputs', () => {
-  const documented = [...ofKind('failure'), ...ofKind('output')];
-
-  test('each has an experiment here, and each experiment a block', () => {
-    expect(documented.map((b) => b.label).sort()).toEqual(Object.keys(experiments).sort());
-  });
-
-  test.each(documented.map((b) => [`${b.page}: ${b.label}`, b] as const))('%s', async (_, block) => {
-    const produce = experiments[block.label];
-    expect(produce, `no experiment for ${block.label}`).toBeDefined();
-    const actual = await (produce as (b: MarkedBlock) => Promise<string>)(block);
-    expect(actual).toMatch(snippetPattern(block.body));
-  });
-
-  test('the README’s warning holds: without AWS_ENDPOINT_URL_STS the emulator grants what the front refuses', async () => {
-    const wrongServiceAccount = await mintServiceAccountToken(fixture.system.issuers.eks, {
+  const ecsOtherAccount = once('ecs-other-account', () =>
+    withTrustPolicy(
+      'ledger-worker',
+      (policy) => {
+        stringEquals(statement(policy, 'EcsTasksOfThisAccount'))['aws:SourceAccount'] = '111122223333';
+        return policy;
+      },
+      () => runExample('ecs-example.ts'),
+    ),
+  );
+  const lambdaExample = once('lambda', () => runExample('lambda-example.ts'));
+  const podExample = once('pod', () => runExample('pod-identity-example.ts'));
+  const podOtherServiceAccount = once('pod-api', () =>
+    runExample('pod-identity-example.ts', [
+      [
+        "serviceAccount: 'usage-reporter',\n  audience: POD_IDENTITY_AUDIENCE,",
+        "serviceAccount: 'api',\n  audience: POD_IDENTITY_AUDIENCE,",
+      ],
+    ]),
+  );
+  const ec2Example = once('ec2', () => runExample('ec2-example.ts'));
+  const ec2Untrusted = once('ec2-lambda', () =>
+    runExample('ec2-example.ts', [
+      ["Principal: { Service: 'ec2.amazonaws.com' }", "Principal: { Service: 'lambda.amazonaws.com' }"],
+    ]),
+  );
+  const irsaOtherServiceAccount = once('irsa-api', async () => {
+    const token = await mintServiceAccountToken(fixture.system.issuers.eks, {
       namespace: 'keyless',
       serviceAccount: 'api',
     });
-    const viaEmulator = await irsaWorkloadWithToken(wrongServiceAccount, false);
-    expect(viaEmulator).toContain(':assumed-role/usage-reporter/');
+    return irsaWorkloadWithToken(token);
+  });
+
+  /** How each documented failure or output is produced: id → (the block) → what the code printed. */
+  const experiments: Record<string, (block: MarkedBlock) => Promise<string>> = {
+    'may-allowed': (block) => may(block.commands),
+
+    'ecs-example': ecsExample,
+    'ecs-wrong-token': ecsWrongToken,
+    'ecs-wrong-token-log': ecsWrongToken,
+    'ecs-unknown-task': ecsUnknownTask,
+    'ecs-unknown-task-log': async () => {
+      await ecsUnknownTask();
+      return decisionLines();
+    },
+    'ecs-source-account': ecsOtherAccount,
+    'ecs-source-account-log': ecsOtherAccount,
+    'ecs-reader-secret': (block) => may(block.commands),
+
+    'lambda-example': lambdaExample,
+    'lambda-example-workload': lambdaExample,
+    'lambda-trust-ecs': () =>
+      withTrustPolicy(
+        'upload-processor',
+        () => trustPolicyOf('api'), // ecsTasks(params), as the page's edit makes it
+        () => runExample('lambda-example.ts'),
+      ),
+    'lambda-explicit-deny': (block) => may(block.commands),
+    'lambda-deny-beats-allow': async (block) => {
+      // The page's edit, made to the model `may` builds: DerivedFiles after OnFailureDestination.
+      const role = buildIamModel(docParams).roles.find((r) => r.name === 'upload-processor');
+      const policy = structuredClone(role?.policies.permissions) as PolicyDocument;
+      const at = policy.Statement.findIndex((s) => s.Sid === 'OnFailureDestination') + 1;
+      policy.Statement.splice(at, 0, {
+        Sid: 'DerivedFiles',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: `arn:aws:s3:::${docParams.names.bucket}/*`,
+      });
+      return mayCalls(block.commands)
+        .map(([, action = '', resource = '']) =>
+          evaluateIdentityPolicies({ permissions: policy }, { action, resource }),
+        )
+        .map((result) => `${result.reason}\n`)
+        .join('');
+    },
+
+    'irsa-workload': () => {
+      const { identity } = fixture.system.description;
+      return runWorkload({
+        AWS_ENDPOINT_URL_STS: identity.stsEndpoint,
+        ...identity.irsa,
+        SECRET_ID: 'ledger/reader',
+      });
+    },
+    'irsa-wrong-service-account': irsaOtherServiceAccount,
+    'irsa-wrong-service-account-log': async () => {
+      await irsaOtherServiceAccount();
+      return decisionLines();
+    },
+    'irsa-wrong-audience': async () =>
+      irsaWorkloadWithToken(
+        await mintServiceAccountToken(fixture.system.issuers.eks, {
+          namespace: 'keyless',
+          serviceAccount: 'usage-reporter',
+          audience: POD_IDENTITY_AUDIENCE,
+        }),
+      ),
+    'irsa-unpinned-sub': async () => {
+      // The page deletes the sub line from webIdentity(): every web-identity statement loses its
+      // sub pin, and buildIamModel validates the roles in order, as npm start's bootstrap runs it.
+      const { description, issuers } = fixture.system;
+      const model = buildIamModel({
+        ...docParams,
+        accountId: description.accountId,
+        eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
+        githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
+      });
+      const unpinned = model.roles.map((role): RoleDefinition => {
+        const copy = structuredClone(role);
+        for (const s of copy.assumeRolePolicy.Statement) {
+          if (!s.Condition?.StringEquals) continue;
+          const kept = Object.entries(s.Condition.StringEquals).filter(([key]) => !key.endsWith(':sub'));
+          s.Condition.StringEquals = Object.fromEntries(kept);
+        }
+        return copy;
+      });
+      try {
+        unpinned.forEach(validateRole);
+        return 'the model accepted every role';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+
+    'pod-identity-example': podExample,
+    'pod-identity-example-decision': podExample,
+    'pod-identity-no-token': async () =>
+      curlFormat(await fetch(fixture.system.description.identity.podIdentityAgent)),
+    'pod-identity-irsa-token': async () => {
+      const { identity } = fixture.system.description;
+      const token = readFileSync(identity.irsa.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8');
+      return curlFormat(await fetch(identity.podIdentityAgent, { headers: { authorization: token } }));
+    },
+    'pod-identity-no-association': podOtherServiceAccount,
+    'pod-identity-no-association-log': podOtherServiceAccount,
+    'pod-identity-no-association-fallback': podOtherServiceAccount,
+    'pod-identity-namespace-tag': () =>
+      withTrustPolicy(
+        'usage-reporter',
+        (policy) => {
+          stringEquals(statement(policy, 'EksPodIdentity'))['aws:RequestTag/kubernetes-namespace'] =
+            'reporting';
+          return policy;
+        },
+        () => runExample('pod-identity-example.ts'),
+      ),
+
+    'ec2-example': ec2Example,
+    'ec2-example-workload': ec2Example,
+    'ec2-imdsv1': ec2Example,
+    'ec2-untrusted-role': ec2Untrusted,
+    'ec2-untrusted-role-log': ec2Untrusted,
+
+    'github-pull-request-deploy': async () => {
+      const pullRequest = rehearsals.find((r) => r.role === 'deploy' && r.run.event === 'pull_request');
+      if (!pullRequest) throw new Error('no pull-request rehearsal for deploy');
+      return describeOutcome(await rehearse(fixture.system.description, pullRequest));
+    },
+    'github-feature-branch': (block) => githubAssume(block.commands),
+    'github-audience': (block) => githubAssume(block.commands),
+    'github-immutable-subject': (block) => githubAssume(block.commands),
+  };
+
+  describe('policy blocks', () => {
+    const model = buildIamModel(docParams);
+    const policyOf = (role: string, kind: string) => {
+      const found = model.roles.find((r) => r.name === role);
+      return kind === 'trust' ? found?.assumeRolePolicy : found?.policies[kind];
+    };
+
+    test.each(ofKind('policy').map((b) => [`${b.page}: ${b.label}`, b] as const))(
+      '%s is what the model builds with the documented parameters',
+      (_, block) => {
+        const [kind = '', ...roles] = block.label.split(/\s+/).reverse();
+        expect(roles.length).toBeGreaterThan(0);
+        for (const role of roles) expect(JSON.parse(block.body), role).toEqual(policyOf(role, kind));
+      },
+    );
+
+    test('every role’s trust and permission policies appear on some page', () => {
+      const shown = new Set(
+        ofKind('policy').flatMap((b) => {
+          const [kind, ...roles] = b.label.split(/\s+/).reverse();
+          return roles.map((role) => `${role} ${kind}`);
+        }),
+      );
+      const expected = model.roles.flatMap((r) => [
+        `${r.name} trust`,
+        ...Object.keys(r.policies).map((p) => `${r.name} ${p}`),
+      ]);
+      expect([...shown].sort()).toEqual(expected.sort());
+    });
+
+    test('no role of the model trusts ec2.amazonaws.com, as the EC2 page says', () => {
+      for (const role of model.roles) {
+        const result = evaluateTrustPolicy(role.assumeRolePolicy, {
+          principal: { type: 'Service', id: 'ec2.amazonaws.com' },
+          action: 'sts:AssumeRole',
+          context: { 'aws:SourceAccount': docParams.accountId },
+        });
+        expect(result.allowed, role.name).toBe(false);
+      }
+    });
+
+    test('the README links every page', () => {
+      const readme = pages.get('README.md') ?? '';
+      for (const page of pages.keys()) if (page !== 'README.md') expect(readme).toContain(`](${page})`);
+    });
+  });
+
+  describe('documented failures and outputs', () => {
+    const documented = [...ofKind('failure'), ...ofKind('output')];
+
+    test('each has an experiment here, and each experiment a block', () => {
+      expect(documented.map((b) => b.label).sort()).toEqual(Object.keys(experiments).sort());
+    });
+
+    test.each(documented.map((b) => [`${b.page}: ${b.label}`, b] as const))('%s', async (_, block) => {
+      const produce = experiments[block.label];
+      expect(produce, `no experiment for ${block.label}`).toBeDefined();
+      const actual = await (produce as (b: MarkedBlock) => Promise<string>)(block);
+      expect(actual).toMatch(snippetPattern(block.body));
+    });
+
+    test('the README’s warning holds: without AWS_ENDPOINT_URL_STS the emulator grants what the front refuses', async () => {
+      const wrongServiceAccount = await mintServiceAccountToken(fixture.system.issuers.eks, {
+        namespace: 'keyless',
+        serviceAccount: 'api',
+      });
+      const viaEmulator = await irsaWorkloadWithToken(wrongServiceAccount, false);
+      expect(viaEmulator).toContain(':assumed-role/usage-reporter/');
+    });
   });
 });
