@@ -120,6 +120,7 @@ const worker = await startWorkerProcess({
   region: ledger.platform.region,
   awsEndpoint: ledger.platform.awsEndpoint,
   queueUrl: ledgerEvents,
+  writerSecretId: ledger.resources.names.writerSecret,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url,
   LOG_LEVEL: 'info',
 });
