@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { adminClients, emulatorAdminCredentials } from '../src/index.ts';
+import { adminClients, emulatorAccountId, emulatorAdminCredentials } from '../src/index.ts';
 
 const seen: IncomingHttpHeaders[] = [];
 const server = createServer((req, res) => {
@@ -27,4 +27,9 @@ test('admin clients go to the given endpoint, signed as the emulator administrat
 
 test('the placeholder credentials cannot be mistaken for an AWS access key', () => {
   expect(emulatorAdminCredentials.accessKeyId).not.toMatch(/^(AKIA|ASIA)[0-9A-Z]{16}$/);
+});
+
+test('the access key id is the 12-digit account id, so LocalStack serves the administrator from that account', () => {
+  expect(emulatorAdminCredentials.accessKeyId).toBe(emulatorAccountId);
+  expect(emulatorAccountId).toMatch(/^\d{12}$/);
 });
