@@ -113,8 +113,10 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
     const ledgerAdmin = new pg.Pool({ connectionString: ledgerUrl.toString(), max: 2 });
     // pool.end() resolves once it has asked its clients to end, not once they have: PostgreSQL,
     // stopped next, may still end a connection first (57P01), as an 'error' event of a client the
-    // pool has let go. At the stop that is expected; a query's own error still reaches its caller.
+    // pool has let go, or one the pool re-emits for an idle client. At the stop that is expected;
+    // a query's own error still reaches its caller.
     ledgerAdmin.on('connect', (client) => client.on('error', () => undefined));
+    ledgerAdmin.on('error', () => undefined);
     stoppers.push(() => ledgerAdmin.end());
 
     const sts = await startStsFront({
