@@ -1,0 +1,1 @@
+export type { AwsError, GateRequest, IssuedSession, SessionLookup } from './gate-request.ts';
