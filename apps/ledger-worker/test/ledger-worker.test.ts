@@ -140,8 +140,19 @@ emulatorSuite([...ledgerNeeds, 'sqs-redrive'], () => {
         .toBeGreaterThan(0);
       proxy.heal('DeleteMessageBatch');
 
-      // The undeleted message comes back once its visibility timeout ends, and is a duplicate.
-      await expect.poll(() => recorded(event.idempotencyKey).length, poll).toBe(2);
+      // The undeleted message comes back once its visibility timeout ends, and is a duplicate. The
+      // wait is generous (a loaded CI machine once took longer than 30 s) and a failure shows what
+      // the worker said meanwhile.
+      const linesBefore = worker.logs().length;
+      await expect
+        .poll(() => recorded(event.idempotencyKey).length, { ...poll, timeout: 60_000 })
+        .toBe(2)
+        .catch((error: unknown) => {
+          const said = worker.logs().slice(linesBefore, linesBefore + 40);
+          throw new Error(
+            `${String(error)}\nthe worker's log since the heal:\n${said.map((line) => JSON.stringify(line)).join('\n')}`,
+          );
+        });
       const [first, second] = recorded(event.idempotencyKey);
       expect([first?.outcome, first?.receiveCount]).toEqual(['recorded', 1]);
       expect([second?.outcome, second?.receiveCount]).toEqual(['duplicate', 2]);
