@@ -8,6 +8,20 @@ export interface TemporaryCredentials {
   expiration: Date;
 }
 
+/**
+ * A role session the STS front issued: what a permission gate needs to verify the signatures of its
+ * calls and to decide them against the role's policies (narrowed by the session policy, if any).
+ */
+export interface IssuedRoleSession {
+  credentials: TemporaryCredentials;
+  roleArn: string;
+  /** `arn:aws:sts::<acct>:assumed-role/<role>/<session>` */
+  assumedRoleArn: string;
+  sessionName: string;
+  /** The session policy passed to AssumeRole*, as JSON. */
+  sessionPolicy?: string;
+}
+
 /** What an AWS service (ecs-tasks, lambda, pods.eks) asks of STS on a workload's behalf. */
 export interface ServiceAssumeRoleRequest {
   /** Service principal, e.g. 'ecs-tasks.amazonaws.com'. */

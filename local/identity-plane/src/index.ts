@@ -21,6 +21,7 @@ export {
   type GithubWorkflowRun,
 } from './oidc/github-claims.ts';
 export { startStsFront, type StsFront, type StsFrontOptions } from './sts/sts-front.ts';
+export type { ChainingCaller } from './sts/assume-role-as-caller.ts';
 export type { SessionDurations } from './sts/role-trust.ts';
 export { StsError } from './sts/sts-error.ts';
 export { withoutScheme } from './sts/oidc-providers.ts';

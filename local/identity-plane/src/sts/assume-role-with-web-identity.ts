@@ -3,31 +3,13 @@
 import type { XmlTree } from './query-protocol.ts';
 import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
 import { emulatorSession } from './emulator-session.ts';
-import { recordDenial, validationError } from './sts-error.ts';
+import { parseDuration, requiredParam, requireSessionName } from './request-params.ts';
+import { recordDenial } from './sts-error.ts';
 import type { StsDeps } from './sts-deps.ts';
 import { peekToken, verifyWebIdentityToken } from './verify-web-identity.ts';
 import { webIdentityContext } from './web-identity-context.ts';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-
-function requiredParam(params: URLSearchParams, name: string): string {
-  const value = params.get(name);
-  if (!value)
-    throw validationError(
-      'request',
-      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
-    );
-  return value;
-}
-
-function parseDuration(params: URLSearchParams): number | undefined {
-  const raw = params.get('DurationSeconds');
-  if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw))
-    throw validationError('request', `DurationSeconds ${JSON.stringify(raw)} is not an integer`);
-  return Number(raw);
-}
 
 export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: StsDeps): Promise<XmlTree> {
   const roleArn = params.get('RoleArn') ?? '';
@@ -41,14 +23,8 @@ export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: S
   } as const;
   try {
     requiredParam(params, 'RoleArn');
-    const sessionName = requiredParam(params, 'RoleSessionName');
+    const sessionName = requireSessionName(params);
     requiredParam(params, 'WebIdentityToken');
-    if (!SESSION_NAME.test(sessionName)) {
-      throw validationError(
-        'request',
-        `RoleSessionName ${JSON.stringify(sessionName)} must be 2-64 characters of [\\w+=,.@-]`,
-      );
-    }
     const requestedDuration = parseDuration(params);
 
     const identity = await verifyWebIdentityToken(token, deps);
@@ -59,7 +35,7 @@ export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: S
       context: webIdentityContext(identity, deps.githubIssuers),
     });
     const durationSeconds = sessionDuration(requestedDuration, role, deps.durations);
-    const session = await emulatorSession(deps.sts, {
+    const session = await emulatorSession(deps, {
       roleArn,
       sessionName,
       durationSeconds,

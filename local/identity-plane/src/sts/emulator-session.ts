@@ -1,7 +1,8 @@
 // Credentials come from the emulator only after the identity plane has allowed the request: the
 // emulator's AssumeRole (called as its administrator) mints keys it will accept, and checks nothing.
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { TemporaryCredentials } from '../contracts.ts';
+import type { StsDeps } from './sts-deps.ts';
 
 export interface EmulatorSession {
   credentials: TemporaryCredentials;
@@ -18,10 +19,10 @@ export interface EmulatorSessionRequest {
 }
 
 export async function emulatorSession(
-  sts: STSClient,
+  deps: Pick<StsDeps, 'sts' | 'onSessionIssued'>,
   request: EmulatorSessionRequest,
 ): Promise<EmulatorSession> {
-  const { Credentials, AssumedRoleUser } = await sts.send(
+  const { Credentials, AssumedRoleUser } = await deps.sts.send(
     new AssumeRoleCommand({
       RoleArn: request.roleArn,
       RoleSessionName: request.sessionName,
@@ -38,7 +39,7 @@ export async function emulatorSession(
   ) {
     throw new Error(`the emulator's AssumeRole for ${request.roleArn} returned no credentials`);
   }
-  return {
+  const session: EmulatorSession = {
     credentials: {
       accessKeyId: Credentials.AccessKeyId,
       secretAccessKey: Credentials.SecretAccessKey,
@@ -48,4 +49,12 @@ export async function emulatorSession(
     assumedRoleArn: AssumedRoleUser?.Arn ?? '',
     assumedRoleId: AssumedRoleUser?.AssumedRoleId ?? '',
   };
+  deps.onSessionIssued({
+    credentials: session.credentials,
+    roleArn: request.roleArn,
+    assumedRoleArn: session.assumedRoleArn,
+    sessionName: request.sessionName,
+    ...(request.policy !== undefined && { sessionPolicy: request.policy }),
+  });
+  return session;
 }

@@ -27,7 +27,7 @@ export function createServiceCredentialIssuer(deps: StsDeps): ServiceCredentialI
         requireTrust(role, { principal: { type: 'Service', id: request.service }, action, context }),
       );
       const durationSeconds = sessionDuration(request.durationSeconds, role, deps.durations);
-      const session = await emulatorSession(deps.sts, {
+      const session = await emulatorSession(deps, {
         roleArn: request.roleArn,
         sessionName: request.sessionName,
         durationSeconds,

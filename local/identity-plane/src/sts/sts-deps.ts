@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { IssuedRoleSession } from '../contracts.ts';
 import type { DecisionLog } from '../decision-log.ts';
 import type { IssuerKeys } from './issuer-keys.ts';
 import type { SessionDurations } from './role-trust.ts';
@@ -14,4 +15,6 @@ export interface StsDeps {
   durations: SessionDurations;
   /** Issuer URLs whose tokens carry GitHub's condition keys (repository, environment, …). */
   githubIssuers: readonly string[];
+  /** Told of every session issued, so a permission gate can verify and decide its calls. */
+  onSessionIssued: (session: IssuedRoleSession) => void;
 }

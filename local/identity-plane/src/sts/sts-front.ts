@@ -3,9 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminClients } from '@keyless/emulator-admin';
-import type { ServiceCredentialIssuer } from '../contracts.ts';
+import type { IssuedRoleSession, ServiceCredentialIssuer } from '../contracts.ts';
 import type { Decision, DecisionLog } from '../decision-log.ts';
 import { close, listen } from '../loopback-server.ts';
+import { assumeRoleAsCaller, type ChainingCaller } from './assume-role-as-caller.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { createIssuerKeys } from './issuer-keys.ts';
 import { proxyToEmulator } from './proxy-to-emulator.ts';
@@ -29,6 +30,8 @@ export interface StsFrontOptions {
   sessionDurations?: Partial<SessionDurations>;
   /** Issuers whose tokens carry GitHub's condition keys; token.actions.githubusercontent.com is always one. */
   githubIssuers?: string[];
+  /** Told of every session issued (a permission gate verifies and decides its calls). */
+  onSessionIssued?: (session: IssuedRoleSession) => void;
 }
 
 export interface StsFront {
@@ -36,6 +39,12 @@ export interface StsFront {
   endpoint: string;
   /** AssumeRole for service principals, trust policy checked. */
   issueServiceCredentials: ServiceCredentialIssuer;
+  /**
+   * AssumeRole signed by a role session (role chaining), for a permission gate that has verified
+   * the signature and the caller's own sts:AssumeRole permission: checks the target's trust policy
+   * and answers with the AssumeRoleResponse XML, or throws StsError.
+   */
+  assumeRoleAsCaller(caller: ChainingCaller, params: URLSearchParams, requestId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -73,6 +82,7 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
     clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
     durations: { minimumSeconds: 900, defaultSeconds: 3600, ...options.sessionDurations },
     githubIssuers: [GITHUB_ISSUER, ...(options.githubIssuers ?? [])],
+    onSessionIssued: options.onSessionIssued ?? (() => {}),
   };
   const emulator = new URL(options.emulator.endpoint);
 
@@ -146,6 +156,8 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
   return {
     endpoint,
     issueServiceCredentials: createServiceCredentialIssuer(deps),
+    assumeRoleAsCaller: async (caller, params, requestId) =>
+      queryResponse('AssumeRole', await assumeRoleAsCaller(caller, params, deps), requestId),
     async close() {
       await close(server);
       for (const client of Object.values(admin)) client.destroy();
