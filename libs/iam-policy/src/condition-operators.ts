@@ -2,7 +2,7 @@
 // comparison of ONE request value with ONE policy value. How several values combine (OR, NOR,
 // ForAnyValue, ForAllValues) and what an absent key means lives in evaluate-conditions.ts.
 import { PolicyError } from './policy-error.ts';
-import { matchArn, matchWildcard, splitArn } from './wildcard-match.ts';
+import { matchArnGlob, matchGlob, splitArn } from './wildcard-match.ts';
 
 export interface BaseOperator {
   /**
@@ -10,6 +10,12 @@ export interface BaseOperator {
    * combine with NOR instead of OR, and an absent key makes the condition true.
    */
   negated: boolean;
+  /**
+   * Where policy variables may appear ("IAM policy elements: Variables and tags": String and ARN
+   * operators only), and so what `test` receives: `literal` the value as spelled after
+   * substitution, `pattern` a glob (wildcard-match.ts). Undefined: no variables, the raw value.
+   */
+  variables?: 'literal' | 'pattern';
   /** Compares with the positive form; `negated` is applied by the caller. */
   test(requestValue: string, policyValue: string): boolean;
   /** A problem with a policy value, or undefined when it is valid. */
@@ -53,13 +59,19 @@ function parseDate(value: string): number | undefined {
 }
 
 function stringOp(negated: boolean, test: BaseOperator['test'], suffix = ''): BaseOperator {
-  return { negated, test, describe: (values) => `${negated ? noneOf(values) : oneOf(values)}${suffix}` };
+  return {
+    negated,
+    variables: 'literal',
+    test,
+    describe: (values) => `${negated ? noneOf(values) : oneOf(values)}${suffix}`,
+  };
 }
 
 function likeOp(negated: boolean): BaseOperator {
   return {
     negated,
-    test: (value, pattern) => matchWildcard(pattern, value),
+    variables: 'pattern',
+    test: (value, glob) => matchGlob(glob, value),
     describe: (values) =>
       negated
         ? `no match for ${values.length === 1 ? '' : 'any of '}${list(values)}`
@@ -92,7 +104,8 @@ function compareOp(
 function arnOp(negated: boolean): BaseOperator {
   return {
     negated,
-    test: (value, pattern) => matchArn(pattern, value),
+    variables: 'pattern',
+    test: (value, glob) => matchArnGlob(glob, value),
     invalid: (pattern) =>
       splitArn(pattern)
         ? undefined

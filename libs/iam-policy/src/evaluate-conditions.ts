@@ -5,8 +5,12 @@
 //   - an absent key fails a positive operator and satisfies a negated one; ...IfExists satisfies both;
 //   - ForAnyValue: some request value matches (false when the key is absent);
 //     ForAllValues: every request value matches (true when the key is absent).
+// Policy variables in the values are substituted first (policy-variables.ts); a value whose
+// variable has no request value matches nothing, which a negated operator counts as "not equal".
 import { parseOperator, quote, type ParsedOperator } from './condition-operators.ts';
 import { PolicyError } from './policy-error.ts';
+import { describeMissing, substituteVariables } from './policy-variables.ts';
+import { unescapeGlob } from './wildcard-match.ts';
 import type { ConditionBlock, ConditionValue, OneOrMany, RequestContext } from './types.ts';
 
 /** Context keys are case-insensitive in IAM; values are not. Absent keys map to []. */
@@ -36,31 +40,70 @@ export function conditionFailures(block: ConditionBlock | undefined, context: No
   for (const [operatorName, keys] of Object.entries(block ?? {})) {
     const operator = parseOperator(operatorName);
     for (const [key, rawValues] of Object.entries(keys)) {
-      const failure = checkKey(operator, key, asStrings(rawValues), context.get(key.toLowerCase()) ?? []);
+      const failure = checkKey(
+        operator,
+        key,
+        asStrings(rawValues),
+        context.get(key.toLowerCase()) ?? [],
+        context,
+      );
       if (failure) failures.push(failure);
     }
   }
   return failures;
 }
 
+interface PreparedValues {
+  /** What `test` compares with; a value whose variable has no request value is left out. */
+  comparable: string[];
+  /** What the reason shows: the values with their variables substituted. */
+  shown: string[];
+  /** ", and '${aws:username}/*' matches nothing because ..." when a variable had no value. */
+  note: string;
+}
+
+function prepareValues(
+  operator: ParsedOperator,
+  policyValues: readonly string[],
+  context: NormalizedContext,
+): PreparedValues {
+  const mode = operator.base.variables;
+  if (!mode) return { comparable: [...policyValues], shown: [...policyValues], note: '' };
+  const comparable: string[] = [];
+  const shown: string[] = [];
+  const notes: string[] = [];
+  for (const value of policyValues) {
+    const substitution = substituteVariables(value, context);
+    shown.push(substitution.shown);
+    if (substitution.glob === undefined) notes.push(describeMissing(substitution));
+    else comparable.push(mode === 'pattern' ? substitution.glob : unescapeGlob(substitution.glob));
+  }
+  return { comparable, shown, note: notes.map((n) => ` (${n})`).join('') };
+}
+
 function checkKey(
   operator: ParsedOperator,
   key: string,
-  policyValues: readonly string[],
+  rawPolicyValues: readonly string[],
   requestValues: readonly string[],
+  context: NormalizedContext,
 ): string | undefined {
+  const prepared = prepareValues(operator, rawPolicyValues, context);
+  const policyValues = prepared.comparable;
   const absent = requestValues.length === 0;
   const expected = `condition ${operator.name} on ${quote(key)} expected`;
-  const got = absent ? 'but the key is absent from the request' : `got ${formatValues(requestValues)}`;
+  const got =
+    (absent ? 'but the key is absent from the request' : `got ${formatValues(requestValues)}`) +
+    prepared.note;
 
   if (operator.isNull) {
     const wantsAbsent = policyValues.map((v) => v.toLowerCase() === 'true');
     return wantsAbsent.includes(absent)
       ? undefined
-      : `${expected} ${operator.base.describe(policyValues)}, ${got}`;
+      : `${expected} ${operator.base.describe(prepared.shown)}, ${got}`;
   }
 
-  const wanted = operator.base.describe(policyValues);
+  const wanted = operator.base.describe(prepared.shown);
   const valueMatches = (value: string) => {
     const matchesAny = policyValues.some((policyValue) => operator.base.test(value, policyValue));
     return operator.base.negated ? !matchesAny : matchesAny;

@@ -3,7 +3,8 @@
 // failed check is what a learner sees when a request is denied.
 import { quote } from './condition-operators.ts';
 import { conditionFailures, type NormalizedContext } from './evaluate-conditions.ts';
-import { matchArn, matchWildcard } from './wildcard-match.ts';
+import { describeMissing, substituteVariables } from './policy-variables.ts';
+import { matchArnGlob, matchWildcard } from './wildcard-match.ts';
 import type { OneOrMany, Principal, PrincipalType, Statement } from './types.ts';
 
 export type StatementCheck = { matched: true } | { matched: false; stage: number; failures: string[] };
@@ -40,12 +41,12 @@ export function checkIdentityStatement(
 ): StatementCheck {
   return runChecks([
     () => actionFailure(statement, action),
-    () => resourceFailure(statement, resource),
+    () => resourceFailure(statement, resource, context),
     () => conditionFailures(statement.Condition, context),
   ]);
 }
 
-function runChecks(stages: ReadonlyArray<() => string | string[] | undefined>): StatementCheck {
+export function runChecks(stages: ReadonlyArray<() => string | string[] | undefined>): StatementCheck {
   for (const [stage, check] of stages.entries()) {
     const result = check();
     const failures = result === undefined ? [] : asArray(result);
@@ -95,7 +96,7 @@ function describePrincipal(principal: Principal): string {
     .join(' and ');
 }
 
-function actionFailure(statement: Statement, action: string): string | undefined {
+export function actionFailure(statement: Statement, action: string): string | undefined {
   // Action names are case-insensitive (IAM User Guide, "IAM JSON policy elements: Action").
   const matches = (patterns: string[]) => patterns.some((pattern) => matchWildcard(pattern, action, true));
   if (statement.NotAction !== undefined) {
@@ -110,8 +111,23 @@ function actionFailure(statement: Statement, action: string): string | undefined
     : `action ${quote(action)} not in the statement's Action ${listOf(allowed)}`;
 }
 
-function resourceFailure(statement: Statement, resource: string): string | undefined {
-  const matches = (patterns: string[]) => patterns.some((pattern) => matchArn(pattern, resource));
+/**
+ * A Resource (or NotResource) entry whose policy variable has no request value matches no
+ * resource ("IAM policy elements: Variables and tags"), so under NotResource it excludes nothing.
+ */
+export function resourceFailure(
+  statement: Statement,
+  resource: string,
+  context: NormalizedContext,
+): string | undefined {
+  const notes: string[] = [];
+  const matches = (patterns: string[]) =>
+    patterns.some((pattern) => {
+      const substitution = substituteVariables(pattern, context);
+      if (substitution.glob === undefined) notes.push(describeMissing(substitution));
+      return substitution.glob !== undefined && matchArnGlob(substitution.glob, resource);
+    });
+  const note = () => notes.map((n) => ` (${n})`).join('');
   if (statement.NotResource !== undefined) {
     const excluded = asArray(statement.NotResource);
     return matches(excluded)
@@ -121,5 +137,5 @@ function resourceFailure(statement: Statement, resource: string): string | undef
   const covered = asArray(statement.Resource);
   return matches(covered)
     ? undefined
-    : `resource ${quote(resource)} not in the statement's Resource ${listOf(covered)}`;
+    : `resource ${quote(resource)} not in the statement's Resource ${listOf(covered)}${note()}`;
 }

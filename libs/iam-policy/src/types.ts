@@ -79,3 +79,39 @@ export interface EvaluationResult {
   /** One sentence for a human: what decided, and for a deny, precisely which check failed. */
   reason: string;
 }
+
+/** The policy type that decided a combined request (evaluateRequest). */
+export type PolicyType = 'identity' | 'resource' | 'session' | 'boundary';
+
+/** Who makes a request: an IAM user, or a role session (then `arn` is the session's). */
+export interface CallerPrincipal {
+  /** e.g. `arn:aws:sts::111122223333:assumed-role/api/sess` or `arn:aws:iam::111122223333:user/ci`. */
+  arn: string;
+  accountId: string;
+  /**
+   * The role behind an assumed-role session, as a resource policy may name it
+   * (`arn:aws:iam::111122223333:role/api`). Derived from `arn` when absent, without a role path:
+   * pass it for a role created under a path.
+   */
+  roleArn?: string;
+}
+
+/** One request within one account, with every policy type that applies to it. */
+export interface AccessRequest {
+  principal: CallerPrincipal;
+  action: string;
+  resource: string;
+  context?: RequestContext;
+  /** The role's (or user's) policies, as evaluateIdentityPolicies takes them. */
+  identityPolicies: readonly PolicyDocument[] | Readonly<Record<string, PolicyDocument>>;
+  /** Policies passed to AssumeRole* (inline and managed); absent or empty means none. */
+  sessionPolicies?: readonly PolicyDocument[] | Readonly<Record<string, PolicyDocument>>;
+  permissionsBoundary?: PolicyDocument;
+  /** The bucket, queue, secret or key policy of `resource`: statements with Principal elements. */
+  resourcePolicy?: PolicyDocument;
+}
+
+export interface RequestEvaluationResult extends EvaluationResult {
+  /** Which policy type decided: the one with the explicit Deny, the Allow, or the missing Allow. */
+  policyType?: PolicyType;
+}

@@ -1,5 +1,7 @@
 // Policies the evaluator refuses rather than mis-evaluates. IAM itself rejects most of these
-// with MalformedPolicyDocument; policy variables are valid IAM but deliberately unsupported here.
+// with MalformedPolicyDocument; policy variables are valid IAM, refused by validatePolicy unless
+// it is given { policyVariables: true } (what the evaluators pass), and then only where IAM
+// substitutes them ("IAM policy elements: Variables and tags").
 import { describe, expect, it } from 'vitest';
 import {
   evaluateIdentityPolicies,
@@ -87,7 +89,7 @@ describe('validatePolicy', () => {
   it('is applied by both evaluators, naming the policy', () => {
     const bad: PolicyDocument = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${x}' }],
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${x' }],
     };
     expect(() =>
       evaluateIdentityPolicies({ permissions: bad }, { action: 's3:GetObject', resource: 'arn:aws:s3:::b' }),
