@@ -1,0 +1,24 @@
+// The SigV4 primitives, from node:crypto alone: the verifier must not share code with the SDK's
+// signer, or a bug common to both would verify.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+export const hmac = (key: string | Buffer, data: string): Buffer =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
+
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
+export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  const kDate = hmac(`AWS4${secretAccessKey}`, date);
+  return hmac(hmac(hmac(kDate, region), service), 'aws4_request');
+}
+
+export const signHex = (key: Buffer, stringToSign: string): string => hmac(key, stringToSign).toString('hex');
+
+/** Compares two hex signatures without leaking, through timing, how long a prefix matched. */
+export function signaturesEqual(expected: string, provided: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(provided.toLowerCase(), 'utf8');
+  // Lengths are public (always 64 for a well-formed signature); equal lengths are what timingSafeEqual needs.
+  return a.length === b.length && timingSafeEqual(a, b);
+}
