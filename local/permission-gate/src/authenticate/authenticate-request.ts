@@ -102,7 +102,9 @@ export function authenticateRequest(
 
   // What stands for the body in the canonical request. S3 takes the caller's x-amz-content-sha256
   // (checked against the body once the signature holds); the other services hash the body.
-  const declaredHash = request.headers['x-amz-content-sha256'];
+  // A presigned URL may carry it as X-Amz-Content-Sha256 (the SDK's presigner does), signed with the rest.
+  const declaredHash =
+    request.headers['x-amz-content-sha256'] ?? query.find(({ name }) => name === 'X-Amz-Content-Sha256')?.value;
   let payloadHash: string;
   if (service === 's3') {
     if (declaredHash === undefined && authType === 'REST-HEADER') {

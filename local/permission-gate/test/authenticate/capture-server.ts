@@ -61,13 +61,12 @@ export async function captureOne(send: (endpoint: string) => Promise<unknown>): 
   return requests[0]!;
 }
 
-/** The request a presigned URL makes when fetched as is. */
-export async function capturePresigned(url: string): Promise<GateRequest> {
+/** The request a URL presigned for the capture endpoint makes when fetched as is. */
+export async function capturePresigned(
+  presign: (endpoint: string) => Promise<string>,
+  init: RequestInit = {},
+): Promise<GateRequest> {
   return captureOne(async (endpoint) => {
-    const target = new URL(url);
-    const local = new URL(endpoint);
-    target.protocol = local.protocol;
-    target.host = local.host;
-    await (await fetch(target)).arrayBuffer();
+    await (await fetch(await presign(endpoint), init)).arrayBuffer();
   });
 }
