@@ -1,1 +1,13 @@
 export type { AwsError, GateRequest, IssuedSession, SessionLookup } from './gate-request.ts';
+export {
+  cloudTrailRecord,
+  type CloudTrailRecord,
+  type TrailCallInput,
+  type TrailOutcome,
+} from './trail/cloudtrail-record.ts';
+export type { TrailCaller, TrailSession, UserIdentity } from './trail/user-identity.ts';
+export { redactParameters, stsResponseElements } from './trail/redact-parameters.ts';
+export { createTrailWriter, type TrailWriter, type TrailWriterOptions } from './trail/trail-writer.ts';
+export { readTrail, isDenied, type TrailFilters, type ReadTrailOptions } from './trail/read-trail.ts';
+export { trailDirOf, trailFileFor, newestTrailFile } from './trail/trail-files.ts';
+export { formatTrailLine } from './trail/trail-line.ts';
