@@ -6,7 +6,9 @@ import {
   evaluateRequest,
   PolicyError,
   type AccessRequest,
+  type ConditionBlock,
   type PolicyDocument,
+  type RequestContext,
   type Statement,
 } from '../src/index.ts';
 
@@ -525,9 +527,12 @@ describe('IAM JSON policy elements: Condition operators, across policy types', (
     ],
     ['Null true, key missing', { Null: { 'aws:PrincipalTag/team': 'true' } }, {}, true],
     ['Null false, key missing', { Null: { 'aws:PrincipalTag/team': 'false' } }, {}, false],
-  ] as const)('%s', (_name, condition, context, allowed) => {
-    expect(evaluateRequest(request({ ...tagged(condition), context })).allowed).toBe(allowed);
-  });
+  ] satisfies [string, ConditionBlock, RequestContext, boolean][])(
+    '%s',
+    (_name, condition, context, allowed) => {
+      expect(evaluateRequest(request({ ...tagged(condition), context })).allowed).toBe(allowed);
+    },
+  );
 
   const httpsOnly = doc({
     Sid: 'HttpsOnly',
