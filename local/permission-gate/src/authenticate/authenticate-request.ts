@@ -6,10 +6,26 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GateRequest, IssuedSession, SessionLookup } from '../gate-request.ts';
 import { formatAmzDate, parseRequestDate } from './amz-date.ts';
 import { authenticationErrors, isKnownService } from './authentication-errors.ts';
-import type { AuthenticateOptions, AuthenticationCheck, AuthenticationResult, NotAuthenticated } from './authentication-result.ts';
-import { canonicalHeaders, canonicalQuery, canonicalRequest, canonicalUri, credentialScope, parseQuery } from './canonical-request.ts';
+import type {
+  AuthenticateOptions,
+  AuthenticationCheck,
+  AuthenticationResult,
+  NotAuthenticated,
+} from './authentication-result.ts';
+import {
+  canonicalHeaders,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  credentialScope,
+  parseQuery,
+} from './canonical-request.ts';
 import { guessService } from './guess-service.ts';
-import { maxPresignedExpirySeconds, parseSignatureParameters, sigV4Algorithm } from './signature-parameters.ts';
+import {
+  maxPresignedExpirySeconds,
+  parseSignatureParameters,
+  sigV4Algorithm,
+} from './signature-parameters.ts';
 import { sha256Hex, signaturesEqual, signHex, signingKey } from './sigv4-crypto.ts';
 import { isStreamingMode, verifyStreamingPayload } from './streaming-payload.ts';
 
@@ -18,7 +34,11 @@ export const maxClockSkewMs = 15 * 60_000;
 
 const unsignedPayload = 'UNSIGNED-PAYLOAD';
 
-const refuse = (service: string | undefined, check: AuthenticationCheck, error: NotAuthenticated['error']): NotAuthenticated => ({
+const refuse = (
+  service: string | undefined,
+  check: AuthenticationCheck,
+  error: NotAuthenticated['error'],
+): NotAuthenticated => ({
   ok: false,
   ...(service === undefined ? {} : { service }),
   check,
@@ -32,12 +52,20 @@ function tokensEqual(expected: string, provided: string): boolean {
 }
 
 /** The session's token, its absence and its lifetime, as AWS checks a temporary credential. */
-function checkSession(session: IssuedSession, token: string | undefined, service: string, now: Date): NotAuthenticated | undefined {
+function checkSession(
+  session: IssuedSession,
+  token: string | undefined,
+  service: string,
+  now: Date,
+): NotAuthenticated | undefined {
   if (session.sessionToken !== undefined && token === undefined) {
     // A temporary key id without its token names no credentials to AWS: the unknown-key answer.
     return refuse(service, 'missing-token', authenticationErrors.unknownKey(service));
   }
-  if (token !== undefined && (session.sessionToken === undefined || !tokensEqual(session.sessionToken, token))) {
+  if (
+    token !== undefined &&
+    (session.sessionToken === undefined || !tokensEqual(session.sessionToken, token))
+  ) {
     return refuse(service, 'wrong-token', authenticationErrors.wrongToken(service));
   }
   if (session.expiration !== undefined && now.getTime() >= session.expiration.getTime()) {
@@ -55,7 +83,10 @@ export function authenticateRequest(
   const query = parseQuery(request.query);
   const parsed = parseSignatureParameters(request, query);
   if (!parsed.ok) {
-    const service = parsed.missing || parsed.service === undefined || !isKnownService(parsed.service) ? guessService(request) : parsed.service;
+    const service =
+      parsed.missing || parsed.service === undefined || !isKnownService(parsed.service)
+        ? guessService(request)
+        : parsed.service;
     return parsed.missing
       ? refuse(service, 'missing-authentication', authenticationErrors.missingAuthentication(service))
       : refuse(service, 'malformed', parsed.error(service));
@@ -64,9 +95,14 @@ export function authenticateRequest(
   const { service, authType } = signed;
   const dialect = authType === 'REST-HEADER' ? 'header' : 'query';
 
-  if (!isKnownService(service)) return refuse(undefined, 'scope', authenticationErrors.unknownService(service));
+  if (!isKnownService(service))
+    return refuse(undefined, 'scope', authenticationErrors.unknownService(service));
   if (signed.region !== options.region) {
-    return refuse(service, 'scope', authenticationErrors.wrongRegion(service, dialect, signed.region, options.region));
+    return refuse(
+      service,
+      'scope',
+      authenticationErrors.wrongRegion(service, dialect, signed.region, options.region),
+    );
   }
 
   const signedAt = parseRequestDate(signed.amzDate, request.headers['date']);
@@ -74,9 +110,14 @@ export function authenticateRequest(
   // The string to sign carries the time in X-Amz-Date's form even when only Date was sent.
   const timestamp = signed.amzDate ?? formatAmzDate(signedAt);
   if (signed.scopeDate !== timestamp.slice(0, 8)) {
-    return refuse(service, 'scope', authenticationErrors.wrongScopeDate(service, dialect, signed.scopeDate, timestamp));
+    return refuse(
+      service,
+      'scope',
+      authenticationErrors.wrongScopeDate(service, dialect, signed.scopeDate, timestamp),
+    );
   }
-  if (!signed.signedHeaders.includes('host')) return refuse(service, 'malformed', authenticationErrors.hostNotSigned(service, dialect));
+  if (!signed.signedHeaders.includes('host'))
+    return refuse(service, 'malformed', authenticationErrors.hostNotSigned(service, dialect));
 
   if (signed.expiresSeconds === undefined) {
     if (Math.abs(now.getTime() - signedAt.getTime()) > maxClockSkewMs) {
@@ -91,7 +132,11 @@ export function authenticateRequest(
     }
     const expiresAt = new Date(signedAt.getTime() + signed.expiresSeconds * 1000);
     if (now.getTime() > expiresAt.getTime()) {
-      return refuse(service, 'presigned-expired', authenticationErrors.presignedExpired(service, expiresAt, now));
+      return refuse(
+        service,
+        'presigned-expired',
+        authenticationErrors.presignedExpired(service, expiresAt, now),
+      );
     }
   }
 
@@ -104,21 +149,27 @@ export function authenticateRequest(
   // (checked against the body once the signature holds); the other services hash the body.
   // A presigned URL may carry it as X-Amz-Content-Sha256 (the SDK's presigner does), signed with the rest.
   const declaredHash =
-    request.headers['x-amz-content-sha256'] ?? query.find(({ name }) => name === 'X-Amz-Content-Sha256')?.value;
+    request.headers['x-amz-content-sha256'] ??
+    query.find(({ name }) => name === 'X-Amz-Content-Sha256')?.value;
   let payloadHash: string;
   if (service === 's3') {
     if (declaredHash === undefined && authType === 'REST-HEADER') {
       return refuse(service, 'malformed', authenticationErrors.missingContentSha256(service));
     }
     payloadHash = declaredHash ?? unsignedPayload;
-    if (!/^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== unsignedPayload && !isStreamingMode(payloadHash)) {
+    if (
+      !/^[0-9a-f]{64}$/.test(payloadHash) &&
+      payloadHash !== unsignedPayload &&
+      !isStreamingMode(payloadHash)
+    ) {
       return refuse(service, 'malformed', authenticationErrors.invalidContentSha256(service));
     }
     if (authType === 'REST-HEADER') {
       const unsigned = Object.keys(request.headers).filter(
         (name) => name.startsWith('x-amz-') && !signed.signedHeaders.includes(name),
       );
-      if (unsigned.length > 0) return refuse(service, 'signature', authenticationErrors.headersNotSigned(service, unsigned));
+      if (unsigned.length > 0)
+        return refuse(service, 'signature', authenticationErrors.headersNotSigned(service, unsigned));
     }
   } else {
     payloadHash = sha256Hex(request.body);

@@ -29,7 +29,7 @@ export function decodeAwsChunked(body: Buffer): DecodedAwsChunked | undefined {
     if (lineEnd === -1) return undefined;
     const header = chunkHeader.exec(body.toString('latin1', position, lineEnd));
     if (!header) return undefined;
-    const size = Number.parseInt(header[1]!, 16);
+    const size = Number.parseInt(header[1] ?? '', 16);
     const dataStart = lineEnd + 2;
     const signature = header[2]?.toLowerCase();
     if (size === 0) {
@@ -39,7 +39,10 @@ export function decodeAwsChunked(body: Buffer): DecodedAwsChunked | undefined {
     }
     const dataEnd = dataStart + size;
     if (dataEnd + 2 > body.length || !body.subarray(dataEnd, dataEnd + 2).equals(crlf)) return undefined;
-    chunks.push({ data: body.subarray(dataStart, dataEnd), ...(signature === undefined ? {} : { signature }) });
+    chunks.push({
+      data: body.subarray(dataStart, dataEnd),
+      ...(signature === undefined ? {} : { signature }),
+    });
     position = dataEnd + 2;
   }
   const trailers: [string, string][] = [];

@@ -48,7 +48,8 @@ function parseCredential(value: string): Credential | undefined {
 function parseSignedHeaders(value: string): string[] | undefined {
   const names = value.split(';');
   const valid = names.every(
-    (name, index) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) && (index === 0 || names[index - 1]! < name),
+    (name, index) =>
+      /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) && (index === 0 || (names[index - 1] ?? '') < name),
   );
   return valid ? names : undefined;
 }
@@ -104,8 +105,8 @@ function fromAuthorizationHeader(
       'header',
     );
   }
-  const signedHeaders = parseSignedHeaders(fields.get('SignedHeaders')!);
-  const signature = fields.get('Signature')!;
+  const signedHeaders = parseSignedHeaders(fields.get('SignedHeaders') ?? '');
+  const signature = fields.get('Signature') ?? '';
   if (!signedHeaders || !/^[0-9a-f]{64}$/i.test(signature)) {
     return malformed(
       'the SignedHeaders or Signature is mal-formed.',
@@ -161,9 +162,9 @@ function fromQuery(query: readonly QueryParameter[]): ParsedSignature {
       'query',
     );
   }
-  const expires = value('X-Amz-Expires')!;
-  const signedHeaders = parseSignedHeaders(value('X-Amz-SignedHeaders')!);
-  const signature = value('X-Amz-Signature')!;
+  const expires = value('X-Amz-Expires') ?? '';
+  const signedHeaders = parseSignedHeaders(value('X-Amz-SignedHeaders') ?? '');
+  const signature = value('X-Amz-Signature') ?? '';
   if (!/^\d+$/.test(expires)) {
     return malformed(
       'X-Amz-Expires should be a number',
@@ -188,7 +189,7 @@ function fromQuery(query: readonly QueryParameter[]): ParsedSignature {
       ...credential,
       signedHeaders,
       signature,
-      amzDate: value('X-Amz-Date')!,
+      amzDate: value('X-Amz-Date') ?? '',
       expiresSeconds: Number(expires),
       ...(token === undefined ? {} : { securityToken: token }),
     },

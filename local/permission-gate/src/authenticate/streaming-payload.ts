@@ -50,7 +50,11 @@ const checksums: Readonly<Record<string, (data: Buffer) => string>> = {
 
 export function verifyStreamingPayload(body: Buffer, context: StreamingContext): StreamingResult {
   const { mode, service } = context;
-  const incomplete = { ok: false, check: 'malformed', error: authenticationErrors.incompleteBody(service) } as const;
+  const incomplete = {
+    ok: false,
+    check: 'malformed',
+    error: authenticationErrors.incompleteBody(service),
+  } as const;
   const decoded = decodeAwsChunked(body);
   if (!decoded) return incomplete;
   const signed = mode !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
@@ -61,10 +65,21 @@ export function verifyStreamingPayload(body: Buffer, context: StreamingContext):
     for (const chunk of decoded.chunks) {
       const expected = signHex(
         context.signingKey,
-        ['AWS4-HMAC-SHA256-PAYLOAD', context.amzDate, context.scope, previous, emptySha256, sha256Hex(chunk.data)].join('\n'),
+        [
+          'AWS4-HMAC-SHA256-PAYLOAD',
+          context.amzDate,
+          context.scope,
+          previous,
+          emptySha256,
+          sha256Hex(chunk.data),
+        ].join('\n'),
       );
       if (chunk.signature === undefined || !signaturesEqual(expected, chunk.signature)) {
-        return { ok: false, check: 'chunk-signature', error: authenticationErrors.chunkSignatureMismatch(service) };
+        return {
+          ok: false,
+          check: 'chunk-signature',
+          error: authenticationErrors.chunkSignatureMismatch(service),
+        };
       }
       previous = expected;
     }
@@ -72,13 +87,26 @@ export function verifyStreamingPayload(body: Buffer, context: StreamingContext):
       const canonicalTrailers = decoded.trailers.map(([name, value]) => `${name}:${value}\n`).join('');
       const expected = signHex(
         context.signingKey,
-        ['AWS4-HMAC-SHA256-TRAILER', context.amzDate, context.scope, previous, sha256Hex(canonicalTrailers)].join('\n'),
+        [
+          'AWS4-HMAC-SHA256-TRAILER',
+          context.amzDate,
+          context.scope,
+          previous,
+          sha256Hex(canonicalTrailers),
+        ].join('\n'),
       );
       if (decoded.trailerSignature === undefined || !signaturesEqual(expected, decoded.trailerSignature)) {
-        return { ok: false, check: 'chunk-signature', error: authenticationErrors.chunkSignatureMismatch(service) };
+        return {
+          ok: false,
+          check: 'chunk-signature',
+          error: authenticationErrors.chunkSignatureMismatch(service),
+        };
       }
     }
-  } else if (decoded.chunks.some((chunk) => chunk.signature !== undefined) || decoded.trailerSignature !== undefined) {
+  } else if (
+    decoded.chunks.some((chunk) => chunk.signature !== undefined) ||
+    decoded.trailerSignature !== undefined
+  ) {
     // An unsigned stream carrying signatures is not what any signer sends: refuse rather than ignore them.
     return incomplete;
   }

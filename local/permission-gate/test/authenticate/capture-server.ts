@@ -6,8 +6,10 @@ import type { GateRequest } from '../../src/gate-request.ts';
 
 function answerFor(request: IncomingMessage, body: string): { contentType: string; body: string } {
   const target = request.headers['x-amz-target'];
-  if (target !== undefined) {
-    const json = target.startsWith('secretsmanager.') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+  if (typeof target === 'string') {
+    const json = target.startsWith('secretsmanager.')
+      ? 'application/x-amz-json-1.1'
+      : 'application/x-amz-json-1.0';
     return { contentType: json, body: '{}' };
   }
   if (body.includes('Action=GetCallerIdentity')) {
@@ -57,8 +59,10 @@ export async function captureRequests(send: (endpoint: string) => Promise<unknow
 /** The one request `send` made. */
 export async function captureOne(send: (endpoint: string) => Promise<unknown>): Promise<GateRequest> {
   const requests = await captureRequests(send);
-  if (requests.length !== 1) throw new Error(`expected one request, captured ${requests.length}`);
-  return requests[0]!;
+  const [only, ...more] = requests;
+  if (only === undefined || more.length > 0)
+    throw new Error(`expected one request, captured ${requests.length}`);
+  return only;
 }
 
 /** The request a URL presigned for the capture endpoint makes when fetched as is. */

@@ -1,9 +1,14 @@
 // Assertions on an AuthenticationResult that say which check failed and what AWS would answer.
 import { expect } from 'vitest';
-import type { AuthenticationCheck, AuthenticationResult, Authenticated } from '../../src/authenticate/authentication-result.ts';
+import type {
+  AuthenticationCheck,
+  AuthenticationResult,
+  Authenticated,
+} from '../../src/authenticate/authentication-result.ts';
 
 export function expectAuthenticated(result: AuthenticationResult): Authenticated {
-  if (!result.ok) throw new Error(`not authenticated: ${result.check} ${result.error.code} ${result.error.message}`);
+  if (!result.ok)
+    throw new Error(`not authenticated: ${result.check} ${result.error.code} ${result.error.message}`);
   return result;
 }
 
@@ -23,4 +28,13 @@ export function expectRefused(
 }
 
 /** A copy of a captured request with some parts replaced. */
-export const withChanges = <T extends object>(request: T, changes: Partial<T>): T => ({ ...request, ...changes });
+export const withChanges = <T extends object>(request: T, changes: Partial<T>): T => ({
+  ...request,
+  ...changes,
+});
+
+/** A value the test needs to be there, failing the test (not the type checker) when it is not. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing: ${what}`);
+  return value;
+}

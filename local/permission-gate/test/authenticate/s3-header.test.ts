@@ -5,9 +5,21 @@ import { authenticateRequest } from '../../src/authenticate/authenticate-request
 import type { GateRequest, IssuedSession } from '../../src/gate-request.ts';
 import { captureOne } from './capture-server.ts';
 import { expectAuthenticated, expectRefused, withChanges } from './expect-result.ts';
-import { credentialsOf, expiredSession, issuedSession, region, roleSession, rootSession, sessions } from './sessions.ts';
+import {
+  credentialsOf,
+  expiredSession,
+  issuedSession,
+  region,
+  roleSession,
+  rootSession,
+  sessions,
+} from './sessions.ts';
 
-const s3 = (endpoint: string, session: IssuedSession, options: { region?: string; systemClockOffset?: number } = {}) =>
+const s3 = (
+  endpoint: string,
+  session: IssuedSession,
+  options: { region?: string; systemClockOffset?: number } = {},
+) =>
   new S3Client({
     region: options.region ?? region,
     endpoint,
@@ -20,22 +32,35 @@ const s3 = (endpoint: string, session: IssuedSession, options: { region?: string
 const putObject = (session: IssuedSession = roleSession, options = {}) =>
   captureOne((endpoint) =>
     s3(endpoint, session, options).send(
-      new PutObjectCommand({ Bucket: 'keyless-files', Key: 'uploads/a file (1).txt', Body: 'hello world', ContentType: 'text/plain' }),
+      new PutObjectCommand({
+        Bucket: 'keyless-files',
+        Key: 'uploads/a file (1).txt',
+        Body: 'hello world',
+        ContentType: 'text/plain',
+      }),
     ),
   );
 
 const getObject = (session: IssuedSession = roleSession) =>
   captureOne((endpoint) =>
-    s3(endpoint, session).send(new GetObjectCommand({ Bucket: 'keyless-files', Key: 'uploads/report.csv', Range: 'bytes=0-9' })),
+    s3(endpoint, session).send(
+      new GetObjectCommand({ Bucket: 'keyless-files', Key: 'uploads/report.csv', Range: 'bytes=0-9' }),
+    ),
   );
 
-const authenticate = (request: GateRequest, now = new Date()) => authenticateRequest(request, sessions, { now, region });
+const authenticate = (request: GateRequest, now = new Date()) =>
+  authenticateRequest(request, sessions, { now, region });
 
 describe('S3 requests signed in the Authorization header', () => {
   it('verifies PutObject as the SDK sends it and hands on the body and who signed it', async () => {
     const request = await putObject();
     const result = expectAuthenticated(authenticate(request));
-    expect(result).toMatchObject({ service: 's3', region, authType: 'REST-HEADER', session: { arn: roleSession.arn } });
+    expect(result).toMatchObject({
+      service: 's3',
+      region,
+      authType: 'REST-HEADER',
+      session: { arn: roleSession.arn },
+    });
     expect(result.payload.toString()).toBe('hello world');
     expect(result.contentSha256).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9');
     expect(result.signatureAgeMs).toBeGreaterThanOrEqual(0);
@@ -49,8 +74,14 @@ describe('S3 requests signed in the Authorization header', () => {
   it('refuses a changed signed header, path or query with SignatureDoesNotMatch', async () => {
     const request = await getObject();
     const mismatch = { check: 'signature', code: 'SignatureDoesNotMatch', status: 403 } as const;
-    expectRefused(authenticate(withChanges(request, { headers: { ...request.headers, range: 'bytes=0-99999' } })), mismatch);
-    expectRefused(authenticate(withChanges(request, { path: request.path.replace('report', 'secrets') })), mismatch);
+    expectRefused(
+      authenticate(withChanges(request, { headers: { ...request.headers, range: 'bytes=0-99999' } })),
+      mismatch,
+    );
+    expectRefused(
+      authenticate(withChanges(request, { path: request.path.replace('report', 'secrets') })),
+      mismatch,
+    );
     expectRefused(authenticate(withChanges(request, { query: `${request.query}&versionId=1` })), mismatch);
     expectRefused(authenticate(withChanges(request, { method: 'DELETE' })), mismatch);
     // The key's encoding is part of what was signed: '(' spelled differently is the same key.
@@ -61,12 +92,15 @@ describe('S3 requests signed in the Authorization header', () => {
 
   it('refuses an x-amz-* header the signature does not cover', async () => {
     const request = await putObject();
-    expectRefused(authenticate(withChanges(request, { headers: { ...request.headers, 'x-amz-acl': 'public-read' } })), {
-      check: 'signature',
-      code: 'AccessDenied',
-      status: 403,
-      message: 'There were headers present in the request which were not signed: x-amz-acl',
-    });
+    expectRefused(
+      authenticate(withChanges(request, { headers: { ...request.headers, 'x-amz-acl': 'public-read' } })),
+      {
+        check: 'signature',
+        code: 'AccessDenied',
+        status: 403,
+        message: 'There were headers present in the request which were not signed: x-amz-acl',
+      },
+    );
   });
 
   it('refuses a body that is not what x-amz-content-sha256 says', async () => {
@@ -91,7 +125,11 @@ describe('S3 requests signed in the Authorization header', () => {
       message: 'The AWS Access Key Id you provided does not exist in our records.',
     });
     expectRefused(
-      authenticate(withChanges(request, { headers: { ...request.headers, 'x-amz-security-token': 'token-of-someone-else' } })),
+      authenticate(
+        withChanges(request, {
+          headers: { ...request.headers, 'x-amz-security-token': 'token-of-someone-else' },
+        }),
+      ),
       { check: 'wrong-token', code: 'InvalidToken', status: 400 },
     );
     expectRefused(authenticate(await putObject(expiredSession)), {
@@ -124,7 +162,8 @@ describe('S3 requests signed in the Authorization header', () => {
       check: 'scope',
       code: 'AuthorizationHeaderMalformed',
       status: 400,
-      message: "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+      message:
+        "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
     });
   });
 
@@ -136,16 +175,23 @@ describe('S3 requests signed in the Authorization header', () => {
       code: 'AccessDenied',
       status: 403,
     });
-    expectRefused(authenticate(withChanges(request, { headers: { ...request.headers, authorization: 'AWS AKID:c2lnbmF0dXJl' } })), {
-      check: 'malformed',
-      code: 'InvalidRequest',
-      status: 400,
-    });
+    expectRefused(
+      authenticate(
+        withChanges(request, { headers: { ...request.headers, authorization: 'AWS AKID:c2lnbmF0dXJl' } }),
+      ),
+      {
+        check: 'malformed',
+        code: 'InvalidRequest',
+        status: 400,
+      },
+    );
   });
 
   it('never puts the secret key or the expected signature in an error message', async () => {
     const request = await putObject();
-    const result = authenticate(withChanges(request, { headers: { ...request.headers, 'content-type': 'text/html' } }));
+    const result = authenticate(
+      withChanges(request, { headers: { ...request.headers, 'content-type': 'text/html' } }),
+    );
     expectRefused(result, { check: 'signature', code: 'SignatureDoesNotMatch', status: 403 });
     const text = JSON.stringify(result);
     expect(text).not.toContain(roleSession.secretAccessKey);

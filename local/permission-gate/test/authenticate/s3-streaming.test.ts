@@ -7,15 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { authenticateRequest } from '../../src/authenticate/authenticate-request.ts';
 import type { GateRequest, IssuedSession } from '../../src/gate-request.ts';
 import { captureOne } from './capture-server.ts';
-import { expectAuthenticated, expectRefused, withChanges } from './expect-result.ts';
+import { expectAuthenticated, expectRefused, present, withChanges } from './expect-result.ts';
 import { issuedSession, credentialsOf, region, roleSession, sessionLookup, sessions } from './sessions.ts';
 import { sha256Hex, smithySigner } from './smithy-signer.ts';
 
-const authenticate = (request: GateRequest, now = new Date()) => authenticateRequest(request, sessions, { now, region });
+const authenticate = (request: GateRequest, now = new Date()) =>
+  authenticateRequest(request, sessions, { now, region });
 
 const putStream = (parts: string[]) =>
   captureOne((endpoint) =>
-    new S3Client({ region, endpoint, forcePathStyle: true, maxAttempts: 1, credentials: credentialsOf(roleSession) }).send(
+    new S3Client({
+      region,
+      endpoint,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: credentialsOf(roleSession),
+    }).send(
       new PutObjectCommand({
         Bucket: 'keyless-files',
         Key: 'uploads/streamed.bin',
@@ -43,7 +50,9 @@ describe('the SDK streaming a body: STREAMING-UNSIGNED-PAYLOAD-TRAILER', () => {
       'x-amz-trailer': 'x-amz-checksum-crc32',
       'x-amz-decoded-content-length': '23',
     });
-    expect(request.body.toString()).toMatch(/^c\r\nfirst part, \r\nb\r\nsecond part\r\n0\r\nx-amz-checksum-crc32:[^\r]+\r\n\r\n$/);
+    expect(request.body.toString()).toMatch(
+      /^c\r\nfirst part, \r\nb\r\nsecond part\r\n0\r\nx-amz-checksum-crc32:[^\r]+\r\n\r\n$/,
+    );
     const result = expectAuthenticated(authenticate(request));
     expect(result.payload.toString()).toBe('first part, second part');
     expect(result.contentSha256).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
@@ -82,7 +91,11 @@ const awsExampleSession = issuedSession('AKIAIOSFODNN7EXAMPLE', {
 
 function awsExampleRequest(): GateRequest {
   const chunk = (size: number, signature: string) =>
-    Buffer.concat([Buffer.from(`${size.toString(16)};chunk-signature=${signature}\r\n`), Buffer.alloc(size, 'a'), Buffer.from('\r\n')]);
+    Buffer.concat([
+      Buffer.from(`${size.toString(16)};chunk-signature=${signature}\r\n`),
+      Buffer.alloc(size, 'a'),
+      Buffer.from('\r\n'),
+    ]);
   return {
     method: 'PUT',
     path: '/examplebucket/chunkObject.txt',
@@ -137,7 +150,11 @@ describe("signed chunks: STREAMING-AWS4-HMAC-SHA256-PAYLOAD (AWS's own example)"
 });
 
 /** A signed streaming upload, seeded and chained with @smithy/signature-v4, as a non-SDK client may send it. */
-async function signedStream(session: IssuedSession, parts: string[], trailer?: [string, string]): Promise<GateRequest> {
+async function signedStream(
+  session: IssuedSession,
+  parts: string[],
+  trailer?: [string, string],
+): Promise<GateRequest> {
   const signer = smithySigner(session);
   const signingDate = new Date();
   const mode = trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
@@ -159,21 +176,41 @@ async function signedStream(session: IssuedSession, parts: string[], trailer?: [
     },
     { signingDate },
   );
-  const headers = Object.fromEntries(Object.entries(signedRequest.headers).map(([name, value]) => [name.toLowerCase(), value]));
-  const amzDate = headers['x-amz-date']!;
+  const headers = Object.fromEntries(
+    Object.entries(signedRequest.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const amzDate = present(headers['x-amz-date'], 'x-amz-date');
   const scope = `${amzDate.slice(0, 8)}/${region}/s3/aws4_request`;
-  let previous = /Signature=([0-9a-f]{64})/.exec(headers['authorization']!)![1]!;
+  let previous = present(
+    /Signature=([0-9a-f]{64})/.exec(headers['authorization'] ?? '')?.[1],
+    'seed signature',
+  );
   const framed: Buffer[] = [];
   for (const part of [...parts, '']) {
-    const stringToSign = ['AWS4-HMAC-SHA256-PAYLOAD', amzDate, scope, previous, sha256Hex(''), sha256Hex(part)].join('\n');
+    const stringToSign = [
+      'AWS4-HMAC-SHA256-PAYLOAD',
+      amzDate,
+      scope,
+      previous,
+      sha256Hex(''),
+      sha256Hex(part),
+    ].join('\n');
     previous = await signer.sign(stringToSign, { signingDate });
-    framed.push(Buffer.from(`${part.length.toString(16)};chunk-signature=${previous}\r\n${part}${part === '' ? '' : '\r\n'}`));
+    framed.push(
+      Buffer.from(
+        `${part.length.toString(16)};chunk-signature=${previous}\r\n${part}${part === '' ? '' : '\r\n'}`,
+      ),
+    );
   }
   if (trailer) {
     const trailerText = `${trailer[0]}:${trailer[1]}\n`;
-    const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', amzDate, scope, previous, sha256Hex(trailerText)].join('\n');
+    const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', amzDate, scope, previous, sha256Hex(trailerText)].join(
+      '\n',
+    );
     const trailerSignature = await signer.sign(stringToSign, { signingDate });
-    framed.push(Buffer.from(`${trailer[0]}:${trailer[1]}\r\nx-amz-trailer-signature:${trailerSignature}\r\n`));
+    framed.push(
+      Buffer.from(`${trailer[0]}:${trailer[1]}\r\nx-amz-trailer-signature:${trailerSignature}\r\n`),
+    );
   }
   framed.push(Buffer.from('\r\n'));
   return {
@@ -189,10 +226,16 @@ async function signedStream(session: IssuedSession, parts: string[], trailer?: [
 
 describe('signed chunks from @smithy/signature-v4, with and without a signed trailer', () => {
   it('verifies both and decodes the payload', async () => {
-    const plain = expectAuthenticated(authenticate(await signedStream(roleSession, ['alpha ', 'beta ', 'gamma'])));
+    const plain = expectAuthenticated(
+      authenticate(await signedStream(roleSession, ['alpha ', 'beta ', 'gamma'])),
+    );
     expect(plain.payload.toString()).toBe('alpha beta gamma');
     const checksum = crc32Base64('alpha beta gamma');
-    const trailed = await signedStream(roleSession, ['alpha ', 'beta ', 'gamma'], ['x-amz-checksum-crc32', checksum]);
+    const trailed = await signedStream(
+      roleSession,
+      ['alpha ', 'beta ', 'gamma'],
+      ['x-amz-checksum-crc32', checksum],
+    );
     const result = expectAuthenticated(authenticate(trailed));
     expect(result.payload.toString()).toBe('alpha beta gamma');
     expect(result.trailers).toEqual({ 'x-amz-checksum-crc32': checksum });
@@ -200,10 +243,29 @@ describe('signed chunks from @smithy/signature-v4, with and without a signed tra
 
   it('refuses an altered chunk, an altered trailer and a trailer signature that is missing', async () => {
     const refused = { check: 'chunk-signature', code: 'SignatureDoesNotMatch', status: 403 } as const;
-    expectRefused(authenticate(replaceInBody(await signedStream(roleSession, ['alpha ', 'beta']), 'beta', 'BETA')), refused);
+    expectRefused(
+      authenticate(replaceInBody(await signedStream(roleSession, ['alpha ', 'beta']), 'beta', 'BETA')),
+      refused,
+    );
     const checksum = crc32Base64('alpha beta gamma');
-    const trailed = await signedStream(roleSession, ['alpha ', 'beta ', 'gamma'], ['x-amz-checksum-crc32', checksum]);
+    const trailed = await signedStream(
+      roleSession,
+      ['alpha ', 'beta ', 'gamma'],
+      ['x-amz-checksum-crc32', checksum],
+    );
     expectRefused(authenticate(replaceInBody(trailed, checksum, 'AAAAAA==')), refused);
-    expectRefused(authenticate(replaceInBody(trailed, /x-amz-trailer-signature:[0-9a-f]+\r\n/.exec(trailed.body.toString())![0], '')), refused);
+    expectRefused(
+      authenticate(
+        replaceInBody(
+          trailed,
+          present(
+            /x-amz-trailer-signature:[0-9a-f]+\r\n/.exec(trailed.body.toString())?.[0],
+            'trailer signature',
+          ),
+          '',
+        ),
+      ),
+      refused,
+    );
   });
 });

@@ -22,7 +22,9 @@ export function issuedSession(accessKeyId: string, overrides: Partial<IssuedSess
 }
 
 export const roleSession = issuedSession('ASIAROLESESSION00001');
-export const expiredSession = issuedSession('ASIAEXPIREDSESSION01', { expiration: new Date(Date.now() - 60_000) });
+export const expiredSession = issuedSession('ASIAEXPIREDSESSION01', {
+  expiration: new Date(Date.now() - 60_000),
+});
 export const rootSession: IssuedSession = {
   accessKeyId: accountId,
   secretAccessKey: 'root-secret-of-the-emulator',

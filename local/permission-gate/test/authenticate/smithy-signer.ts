@@ -5,13 +5,22 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { IssuedSession } from '../../src/gate-request.ts';
 import { credentialsOf, region } from './sessions.ts';
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+const bytesOf = (data: SourceData): string | Buffer =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      : Buffer.from(data);
+
 class NodeSha256 {
   readonly #hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: SourceData) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.#hash.update(data);
+  update(data: SourceData): void {
+    this.#hash.update(bytesOf(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.#hash.digest();
@@ -19,6 +28,12 @@ class NodeSha256 {
 }
 
 export const smithySigner = (session: IssuedSession, service = 's3') =>
-  new SignatureV4({ service, region, credentials: credentialsOf(session), sha256: NodeSha256, uriEscapePath: service !== 's3' });
+  new SignatureV4({
+    service,
+    region,
+    credentials: credentialsOf(session),
+    sha256: NodeSha256,
+    uriEscapePath: service !== 's3',
+  });
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
