@@ -11,3 +11,12 @@ export { createTrailWriter, type TrailWriter, type TrailWriterOptions } from './
 export { readTrail, isDenied, type TrailFilters, type ReadTrailOptions } from './trail/read-trail.ts';
 export { trailDirOf, trailFileFor, newestTrailFile } from './trail/trail-files.ts';
 export { formatTrailLine } from './trail/trail-line.ts';
+export { authenticateRequest, maxClockSkewMs } from './authenticate/authenticate-request.ts';
+export type {
+  AuthenticateOptions,
+  Authenticated,
+  AuthenticationCheck,
+  AuthenticationResult,
+  AuthType,
+  NotAuthenticated,
+} from './authenticate/authentication-result.ts';
