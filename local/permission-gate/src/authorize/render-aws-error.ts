@@ -26,8 +26,8 @@ const QUERY_NAMESPACES: Record<string, string> = {
 
 /**
  * `requestId` goes where each protocol carries it (header and body), so a caller can quote it and
- * the trail can find it. For S3 HEAD requests the server must send no body: the SDK then names the
- * error from the status alone (403 → `Forbidden`), as it does with AWS.
+ * the trail can find it. For S3 HEAD requests the server must send no body: the SDK then has no code
+ * to read and throws `Unknown` with the status (403), as it does with AWS.
  */
 export function renderAwsError(
   protocol: AwsProtocol,
