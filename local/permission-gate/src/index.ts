@@ -20,3 +20,15 @@ export type {
   AuthType,
   NotAuthenticated,
 } from './authenticate/authentication-result.ts';
+export { resolveRequest, RESOLVED_SERVICES } from './authorize/resolve-request.ts';
+export type {
+  Authorization,
+  AwsProtocol,
+  ConditionContext,
+  ResolvedRequest,
+  ResolveFailure,
+  ResolveScope,
+} from './authorize/types.ts';
+export { renderAwsError, type RenderedError } from './authorize/render-aws-error.ts';
+export { invalidParameter, unmappedOperation } from './authorize/aws-errors.ts';
+export { detectProtocol } from './authorize/detect-protocol.ts';
