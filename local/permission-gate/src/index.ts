@@ -32,3 +32,14 @@ export type {
 export { renderAwsError, type RenderedError } from './authorize/render-aws-error.ts';
 export { invalidParameter, unmappedOperation } from './authorize/aws-errors.ts';
 export { detectProtocol } from './authorize/detect-protocol.ts';
+export {
+  startPermissionGate,
+  type GateCall,
+  type PermissionGate,
+  type PermissionGateOptions,
+} from './gate-server.ts';
+export { decideCall, type CallDecision, type DecideDeps, type ResourcePolicySource } from './decide-call.ts';
+export { createIssuedSessions, type IssuedSessions, type RoleSessionIssued } from './issued-sessions.ts';
+export { rolePoliciesFromIam, type RolePolicies, type RolePolicySource } from './role-policies.ts';
+export { resourceNamesFromEmulator, type ResourceNames } from './resource-names.ts';
+export { gateCallRecord } from './gate-call-record.ts';
