@@ -4,20 +4,29 @@ import { startServiceProcess, type OutputLine } from './service-process.ts';
 import type { SystemDescription } from './start-system.ts';
 
 /**
- * What every local service gets besides its credentials: the region, the emulator, the STS front
- * (so web-identity federation is checked), and where its spans go. Service code cannot tell this
+ * What every local service gets besides its credentials: the region, the permission gate as its
+ * AWS endpoint (every call signed, decided and recorded; web-identity federation reaches the STS
+ * front through it), and where its spans go. Service code cannot tell this
  * from AWS, where the same variables are simply absent or point at AWS.
  */
 export function serviceEnvironment(d: SystemDescription, service: string): Record<string, string> {
   return {
     AWS_REGION: d.region,
-    AWS_ENDPOINT_URL: d.endpoints.aws,
-    AWS_ENDPOINT_URL_STS: d.identity.stsEndpoint,
+    AWS_ENDPOINT_URL: d.identity.gateEndpoint,
+    AWS_ENDPOINT_URL_STS: d.identity.gateEndpoint,
     DEPLOY_ENV: 'local',
     LOG_LEVEL: 'info',
     OTEL_SERVICE_NAME: service,
     ...(d.tracesFile && { KEYLESS_TRACES_FILE: d.tracesFile }),
   };
+}
+
+/**
+ * A queue URL on the permission gate's origin: the SQS client sends each call to its QueueUrl's
+ * host (not to AWS_ENDPOINT_URL) when the two differ, which would go around the gate.
+ */
+export function viaGate(d: SystemDescription, queueUrl: string): string {
+  return new URL(new URL(queueUrl).pathname, d.identity.gateEndpoint).toString();
 }
 
 /**

@@ -10,7 +10,7 @@ import { outputLogger } from './log-output.ts';
 import { loadBalancedTask, untilTargetsHealthy } from './load-balanced-task.ts';
 import type { OutputLine } from './service-process.ts';
 import type { RunningSystem } from './start-system.ts';
-import { runUsageReporter, serviceEnvironment } from './run-usage-reporter.ts';
+import { runUsageReporter, serviceEnvironment, viaGate } from './run-usage-reporter.ts';
 import { superviseService, type SupervisedService, type SupervisorOptions } from './supervise-service.ts';
 
 export interface ServicesOptions {
@@ -81,7 +81,7 @@ export async function startServices(
           env: {
             ...common('ledger-worker'),
             ...task.environment,
-            QUEUE_URL: d.resources.queues.ledgerEvents.url,
+            QUEUE_URL: viaGate(d, d.resources.queues.ledgerEvents.url),
             WRITER_SECRET_ID: d.resources.names.writerSecret,
             HEALTH_PORT: String(port),
             // The embedded PostgreSQL listens on loopback only; RDS gets verify-full with its CA bundle.
@@ -156,9 +156,9 @@ export async function startServices(
         timeoutSeconds: 60,
         environment: {
           UPLOADS_TABLE: d.resources.names.uploadsTable,
-          LEDGER_EVENTS_QUEUE_URL: d.resources.queues.ledgerEvents.url,
-          AWS_ENDPOINT_URL: d.endpoints.aws,
-          AWS_ENDPOINT_URL_STS: d.identity.stsEndpoint,
+          LEDGER_EVENTS_QUEUE_URL: viaGate(d, d.resources.queues.ledgerEvents.url),
+          AWS_ENDPOINT_URL: d.identity.gateEndpoint,
+          AWS_ENDPOINT_URL_STS: d.identity.gateEndpoint,
         },
       },
       trigger: { bucket: d.resources.names.bucket, prefix: INCOMING_PREFIX },

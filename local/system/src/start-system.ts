@@ -20,7 +20,19 @@ import {
   type Capability,
   type PlatformDescription,
 } from '@keyless/local-platform';
+import { adminClients, emulatorAdminCredentials } from '@keyless/emulator-admin';
 import { createLogger, type Logger } from '@keyless/logging';
+import {
+  createIssuedSessions,
+  createTrailWriter,
+  gateCallRecord,
+  resourceNamesFromEmulator,
+  rolePoliciesFromIam,
+  startPermissionGate,
+  trailFileFor,
+  type PermissionGate,
+} from '@keyless/permission-gate';
+import { decisionsInTrail } from './decisions-in-trail.ts';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
@@ -39,6 +51,14 @@ export const reporterServiceAccount = { namespace: 'keyless', serviceAccount: 'u
 
 export interface SystemDescription extends PlatformDescription {
   identity: {
+    /**
+     * The AWS endpoint every workload is given (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS): the
+     * permission gate, which verifies each call's signature and decides it against the caller's
+     * policies before the emulator sees it.
+     */
+    gateEndpoint: string;
+    /** The local CloudTrail: one JSON line per call through the gate (`npm run trail`). */
+    trailFile: string;
     stsEndpoint: string;
     issuers: { eks: string; github: string };
     ecsCredentialsEndpoint: string;
@@ -65,6 +85,7 @@ export interface RunningSystem {
   ledgerAdminUrl: string;
   issuers: OidcIssuers;
   sts: StsFront;
+  gate: PermissionGate;
   ecs: EcsCredentialsEndpoint;
   logger: Logger;
   /** Resolves if the emulator or PostgreSQL ends on its own, to a sentence naming it. */
@@ -119,15 +140,42 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const { accountId } = platform.description;
     const arnOf = (name: 'usage-reporter') => roleArn({ partition: 'aws', accountId }, name);
 
+    const sessions = createIssuedSessions();
+    const trailFile = trailFileFor(config.KEYLESS_TRAIL_DIR, new Date());
+    const trail = createTrailWriter({ file: trailFile });
+    stoppers.push(trail.close);
     const sts = await startStsFront({
       emulator: { endpoint: platform.description.endpoints.aws, region },
-      decisions: createDecisionLog({ destination: options.destination }),
+      decisions: decisionsInTrail(createDecisionLog({ destination: options.destination }), trail, region),
       githubIssuers: [issuers.github.issuerUrl],
       ...(options.sessionDurations && { sessionDurations: options.sessionDurations }),
       host: config.KEYLESS_BIND_HOST,
       port: config.KEYLESS_STS_PORT ?? 0,
+      onSessionIssued: sessions.recordRoleSession,
     });
     stoppers.push(sts.close);
+
+    // The platform's own tooling (bootstrap, demo checks) keeps the emulator's administrator: the
+    // account's root, which IAM policies do not limit within the account.
+    sessions.recordRoot(emulatorAdminCredentials, accountId);
+    const gateAdmin = adminClients({ endpoint: platform.description.endpoints.aws, region });
+    stoppers.push(async () => Object.values(gateAdmin).forEach((client) => client.destroy()));
+    const gate = await startPermissionGate({
+      emulator: platform.description.endpoints.aws,
+      stsFront: sts.endpoint,
+      sessions,
+      // A statement changed in IAM (aws iam put-role-policy) is enforced a second later.
+      roles: rolePoliciesFromIam(gateAdmin.iam, { cacheMs: 1_000 }),
+      names: resourceNamesFromEmulator(gateAdmin),
+      region,
+      accountId,
+      assumeRoleAsCaller: sts.assumeRoleAsCaller,
+      onCall: (call) => trail.append(gateCallRecord(call, region)),
+      logger: logger.child({ component: 'permission-gate' }),
+      host: config.KEYLESS_BIND_HOST,
+      port: config.KEYLESS_GATE_PORT ?? 0,
+    });
+    stoppers.push(gate.close);
 
     const ecs = await startEcsCredentialsEndpoint({
       issuer: sts.issueServiceCredentials,
@@ -181,6 +229,8 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       description: {
         ...platform.description,
         identity: {
+          gateEndpoint: advertisedUrl(gate.endpoint, config.KEYLESS_ADVERTISED_HOST),
+          trailFile,
           stsEndpoint: advertisedUrl(sts.endpoint, config.KEYLESS_ADVERTISED_HOST),
           issuers: { eks: issuers.eks.issuerUrl, github: issuers.github.issuerUrl },
           ecsCredentialsEndpoint: ecs.origin,
@@ -196,6 +246,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       ledgerAdminUrl: platform.ledgerAdminUrl,
       issuers,
       sts,
+      gate,
       ecs,
       logger,
       died: platform.died,

@@ -28,6 +28,8 @@ export const systemEnv = z.object({
   KEYLESS_TRACES_FILE: z.string().min(1).default(join(localStateDir, 'traces.jsonl')),
   /** How often the usage-reporter runs, like its CronJob schedule. */
   KEYLESS_REPORT_INTERVAL_SECONDS: z._default(durationSeconds, 300),
+  /** The local CloudTrail's directory: one JSON-lines file per day (`npm run trail`). */
+  KEYLESS_TRAIL_DIR: z.string().min(1).default(join(localStateDir, 'trail')),
   /** Where projected service-account token files are written. */
   KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
   /** docker compose only: see compose-tasks.ts. */
