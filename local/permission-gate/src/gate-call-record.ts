@@ -28,6 +28,7 @@ export function gateCallRecord(call: GateCall, region: string): CloudTrailRecord
     ...(request.headers['user-agent'] && { userAgent: request.headers['user-agent'] }),
     requestParameters: resolved?.requestParameters ?? null,
     resources: resolved?.authorizations.map((authorization) => authorization.resource) ?? [],
+    authorizations: resolved?.authorizations ?? [],
     outcome,
     requestId: call.requestId,
     ...(!decision.allowed && { reason: `${decision.stage}: ${decision.error.message}` }),

@@ -27,6 +27,8 @@ export interface TrailCallInput {
   requestParameters?: Readonly<Record<string, unknown>> | null;
   /** ARNs of the resources the call was authorized against. */
   resources?: readonly string[];
+  /** Each IAM action × resource the call was decided on (kept for the access report). */
+  authorizations?: readonly { action: string; resource: string }[];
   outcome: TrailOutcome;
   /** The emulator's request id when it answered; a fresh one otherwise. */
   requestId?: string;
@@ -53,7 +55,11 @@ export interface CloudTrailRecord {
   errorMessage?: string;
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
-  additionalEventData: { decision: 'allowed' | 'denied'; reason?: string };
+  additionalEventData: {
+    decision: 'allowed' | 'denied';
+    reason?: string;
+    authorizations?: { action: string; resource: string }[];
+  };
   requestID: string;
   eventID: string;
   readOnly: boolean;
@@ -105,6 +111,9 @@ export function cloudTrailRecord(input: TrailCallInput): CloudTrailRecord {
     additionalEventData: {
       decision: outcome.result === 'denied' ? 'denied' : 'allowed',
       ...(input.reason !== undefined && { reason: input.reason }),
+      ...(input.authorizations?.length && {
+        authorizations: input.authorizations.map(({ action, resource }) => ({ action, resource })),
+      }),
     },
     requestID: input.requestId ?? randomUUID(),
     eventID: randomUUID(),
