@@ -18,6 +18,7 @@ export async function startTestSystem(options: Omit<SystemOptions, 'destination'
   const config = parseConfig(systemEnv, {
     KEYLESS_PLATFORM_FILE: join(dir, 'platform.json'),
     KEYLESS_TOKEN_DIR: join(dir, 'tokens'),
+    KEYLESS_TRAIL_DIR: join(dir, 'trail'),
   });
   const system: RunningSystem = await startSystem(config, { ...options, destination });
   return {
