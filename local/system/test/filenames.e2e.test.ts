@@ -3,6 +3,7 @@
 // ledger message reaches the ledger-worker, which writes the ledger row. Every name comes back exactly
 // as sent, and the key every hop carries is made of ids only.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -145,5 +146,46 @@ emulatorSuite(systemNeeds, () => {
       expect(Buffer.from(listed('é in NFC') ?? '').toString('hex')).toBe('636166c3a92e747874');
       expect(Buffer.from(listed('é in NFD') ?? '').toString('hex')).toBe('63616665cc812e747874');
     });
+
+    test('every hop called AWS through the permission gate, as its own role, and was allowed', async () => {
+      const expected = [
+        'api s3:PutObject',
+        'api dynamodb:PutItem',
+        'upload-processor s3:GetObject',
+        'upload-processor dynamodb:UpdateItem',
+        'upload-processor sqs:SendMessage',
+        'ledger-worker secretsmanager:GetSecretValue',
+        'ledger-worker sqs:ReceiveMessage',
+        'ledger-worker sqs:DeleteMessage',
+      ];
+      const calls = await until('every hop in the trail', async () => {
+        const seen = gatedCalls(fixture.system.description.identity.trailFile);
+        return expected.every((call) => seen.allowed.has(call)) ? seen : undefined;
+      });
+      expect(calls.denied).toEqual([]);
+    });
   });
 });
+
+interface TrailLine {
+  userIdentity: { sessionContext?: { sessionIssuer?: { userName?: string } } };
+  errorCode?: string;
+  additionalEventData: { decision: string; authorizations?: { action: string }[] };
+}
+
+/** The role × IAM action pairs the gate allowed, and any call it refused, from the local CloudTrail. */
+function gatedCalls(trailFile: string): { allowed: Set<string>; denied: string[] } {
+  const allowed = new Set<string>();
+  const denied: string[] = [];
+  const lines = existsSync(trailFile) ? readFileSync(trailFile, 'utf8').split('\n').filter(Boolean) : [];
+  for (const record of lines.map((line) => JSON.parse(line) as TrailLine)) {
+    const role = record.userIdentity.sessionContext?.sessionIssuer?.userName;
+    if (!role) continue;
+    for (const { action } of record.additionalEventData.authorizations ?? []) {
+      if (record.additionalEventData.decision === 'denied')
+        denied.push(`${role} ${action} ${record.errorCode}`);
+      else allowed.add(`${role} ${action}`);
+    }
+  }
+  return { allowed, denied };
+}
