@@ -11,22 +11,31 @@ import { formatAmzDate } from './amz-date.ts';
 
 /**
  * How a service reports authentication errors. S3 has its own codes; the Query-protocol services
- * (STS, SQS's codes) answer 403 with the bare code; the JSON-protocol ones 400 with an
- * `…Exception` code.
+ * (STS, SQS's codes, CloudFormation) answer 403 with the bare code; the JSON-protocol ones 400
+ * with an `…Exception` code; the REST-JSON ones (EKS) the JSON codes with 403, as their
+ * front answers them (UnrecognizedClientException and InvalidSignatureException are 403 from EKS;
+ * the other codes of the family follow that status).
  */
-type ErrorFamily = 's3' | 'query' | 'json';
+type ErrorFamily = 's3' | 'query' | 'json' | 'rest-json';
 
 const serviceFamilies: Readonly<Record<string, ErrorFamily>> = {
   s3: 's3',
   sts: 'query',
   sqs: 'query',
+  cloudformation: 'query',
   dynamodb: 'json',
   secretsmanager: 'json',
+  logs: 'json',
+  ecs: 'json',
+  eks: 'rest-json',
 };
 
 export const isKnownService = (service: string): boolean => Object.hasOwn(serviceFamilies, service);
 
 const familyOf = (service: string): ErrorFamily => serviceFamilies[service] ?? 'query';
+
+/** The JSON family's status: 400 for the JSON protocol, 403 for REST-JSON. */
+const jsonStatus = (service: string): number => (familyOf(service) === 'rest-json' ? 403 : 400);
 
 const error = (status: number, code: string, message: string): AwsError => ({ status, code, message });
 
@@ -43,7 +52,8 @@ function signatureError(service: string, message: string): AwsError {
     case 'query':
       return error(403, 'SignatureDoesNotMatch', message);
     case 'json':
-      return error(400, 'InvalidSignatureException', message);
+    case 'rest-json':
+      return error(jsonStatus(service), 'InvalidSignatureException', message);
   }
 }
 
@@ -62,7 +72,8 @@ function incomplete(
     case 'query':
       return error(400, 'IncompleteSignature', detail);
     case 'json':
-      return error(400, 'IncompleteSignatureException', detail);
+    case 'rest-json':
+      return error(jsonStatus(service), 'IncompleteSignatureException', detail);
   }
 }
 
@@ -82,7 +93,12 @@ export const authenticationErrors = {
       case 'query':
         return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
       case 'json':
-        return error(400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+      case 'rest-json':
+        return error(
+          jsonStatus(service),
+          'MissingAuthenticationTokenException',
+          'Request is missing Authentication Token',
+        );
     }
   },
 
@@ -128,7 +144,8 @@ export const authenticationErrors = {
       case 'query':
         return error(403, 'InvalidClientTokenId', securityTokenInvalid);
       case 'json':
-        return error(400, 'UnrecognizedClientException', securityTokenInvalid);
+      case 'rest-json':
+        return error(jsonStatus(service), 'UnrecognizedClientException', securityTokenInvalid);
     }
   },
 
@@ -139,7 +156,8 @@ export const authenticationErrors = {
       case 'query':
         return error(403, 'InvalidClientTokenId', securityTokenInvalid);
       case 'json':
-        return error(400, 'UnrecognizedClientException', securityTokenInvalid);
+      case 'rest-json':
+        return error(jsonStatus(service), 'UnrecognizedClientException', securityTokenInvalid);
     }
   },
 
@@ -150,7 +168,12 @@ export const authenticationErrors = {
       case 'query':
         return error(403, 'ExpiredToken', 'The security token included in the request is expired');
       case 'json':
-        return error(400, 'ExpiredTokenException', 'The security token included in the request is expired');
+      case 'rest-json':
+        return error(
+          jsonStatus(service),
+          'ExpiredTokenException',
+          'The security token included in the request is expired',
+        );
     }
   },
 

@@ -12,14 +12,19 @@ export class Refusal extends Error {
   }
 }
 
-// S3, SQS (query code) and STS answer 403 AccessDenied; the JSON services 400 AccessDeniedException.
+// S3, SQS (query code), STS and CloudFormation answer 403 AccessDenied; the JSON services 400
+// AccessDeniedException (ECS included, per its API Reference's errors); EKS, a REST-JSON service,
+// 403 AccessDeniedException.
 const accessDeniedShapes: Record<string, { status: number; code: string }> = {
   s3: { status: 403, code: 'AccessDenied' },
   sqs: { status: 403, code: 'AccessDenied' },
   sts: { status: 403, code: 'AccessDenied' },
+  cloudformation: { status: 403, code: 'AccessDenied' },
   dynamodb: { status: 400, code: 'AccessDeniedException' },
   secretsmanager: { status: 400, code: 'AccessDeniedException' },
   logs: { status: 400, code: 'AccessDeniedException' },
+  ecs: { status: 400, code: 'AccessDeniedException' },
+  eks: { status: 403, code: 'AccessDeniedException' },
 };
 
 const invalidParameterCodes: Record<string, string> = {
@@ -29,6 +34,9 @@ const invalidParameterCodes: Record<string, string> = {
   dynamodb: 'ValidationException',
   secretsmanager: 'InvalidParameterException',
   logs: 'InvalidParameterException',
+  ecs: 'InvalidParameterException',
+  eks: 'InvalidParameterException',
+  cloudformation: 'ValidationError',
 };
 
 /** The service's own "not authorized" error. */

@@ -19,6 +19,8 @@ export interface CatalogueAction {
   accessLevel: string;
   /** Resource type keys (lower case) the action is authorized on; empty: only `*`. */
   resourceTypes: string[];
+  /** Whether a resource must be named: false when every resource type is optional (then `*` will do). */
+  resourceRequired: boolean;
   /** Lower-case condition keys (templates such as `aws:requesttag/${tagkey}` included). */
   conditionKeys: string[];
 }
@@ -34,7 +36,17 @@ interface ServiceCatalogue {
 }
 
 /** The IAM service prefixes the resolvers emit actions for. */
-export const CATALOGUED_SERVICES = ['s3', 'sqs', 'dynamodb', 'secretsmanager', 'sts', 'logs'] as const;
+export const CATALOGUED_SERVICES = [
+  's3',
+  'sqs',
+  'dynamodb',
+  'secretsmanager',
+  'sts',
+  'logs',
+  'ecs',
+  'eks',
+  'cloudformation',
+] as const;
 
 async function loadService(service: string): Promise<ServiceCatalogue> {
   const actions = new Map<string, CatalogueAction>();
@@ -45,6 +57,7 @@ async function loadService(service: string): Promise<ServiceCatalogue> {
       action: `${service}:${details.name}`,
       accessLevel: details.accessLevel,
       resourceTypes: resourceTypeKeys,
+      resourceRequired: details.resourceTypes.some((type) => type.required),
       conditionKeys: [
         ...details.conditionKeys,
         ...details.resourceTypes.flatMap((type) => type.conditionKeys),

@@ -8,10 +8,17 @@ export function detectProtocol(request: GateRequest, service: string): AwsProtoc
   const type = request.headers['content-type'] ?? '';
   if (service === 's3') return 'rest-xml';
   if (service === 'sqs') return target ? 'sqs-json' : 'query';
+  // EKS speaks REST-JSON: resources in the path, no target.
+  if (service === 'eks') return 'rest-json';
   if (target) return type.includes('1.1') ? 'json-1.1' : 'json-1.0';
   if (service === 'dynamodb') return 'json-1.0';
-  if (service === 'secretsmanager' || service === 'logs') return 'json-1.1';
-  if (service === 'sts' || type.startsWith('application/x-www-form-urlencoded')) return 'query';
+  if (service === 'secretsmanager' || service === 'logs' || service === 'ecs') return 'json-1.1';
+  if (
+    service === 'sts' ||
+    service === 'cloudformation' ||
+    type.startsWith('application/x-www-form-urlencoded')
+  )
+    return 'query';
   return 'rest-xml';
 }
 

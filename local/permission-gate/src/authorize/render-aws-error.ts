@@ -22,6 +22,7 @@ const QUERY_NAMESPACES: Record<string, string> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   sqs: 'http://queue.amazonaws.com/doc/2012-11-05/',
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
 };
 
 /**
@@ -61,6 +62,17 @@ export function renderAwsError(
           `<Message>${xmlEscape(message)}</Message></Error><RequestId>${xmlEscape(requestId)}</RequestId></ErrorResponse>`,
       };
     }
+    case 'rest-json':
+      // The code in x-amzn-ErrorType (where the SDK looks first), the message in the body.
+      return {
+        status,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-RequestId': requestId,
+          'x-amzn-ErrorType': code,
+        },
+        body: JSON.stringify({ message }),
+      };
     case 'json-1.0':
     case 'json-1.1':
     case 'sqs-json': {

@@ -15,7 +15,10 @@ import {
   type ArnScope,
 } from './catalogue.ts';
 import { detectProtocol } from './detect-protocol.ts';
+import { resolveCloudFormation } from './resolve-cloudformation.ts';
 import { resolveDynamoDb } from './resolve-dynamodb.ts';
+import { resolveEcs } from './resolve-ecs.ts';
+import { resolveEks } from './resolve-eks.ts';
 import { resolveLogs } from './resolve-logs.ts';
 import { resolveS3 } from './resolve-s3.ts';
 import { resolveSecretsManager } from './resolve-secrets-manager.ts';
@@ -37,6 +40,9 @@ const RESOLVERS: Record<string, (request: GateRequest, scope: ResolveScope) => D
   secretsmanager: (request, scope) => resolveSecretsManager(request, scope.secretArn),
   sts: (request) => resolveSts(request),
   logs: (request) => resolveLogs(request),
+  ecs: (request, scope) => resolveEcs(request, scope),
+  eks: (request) => resolveEks(request),
+  cloudformation: (request) => resolveCloudFormation(request),
 };
 
 /** The services the gate can authorize requests for (the SigV4 scope's service names). */
@@ -52,7 +58,7 @@ function finalizeAuthorization(draft: DraftAuthorization, scope: ArnScope): Auth
     resource = draft.arn
       ? checkArn(draft.action, draft.resourceType, draft.arn, scope)
       : buildArn(draft.action, draft.resourceType, draft.arnParts ?? {}, scope);
-  } else if (details.resourceTypes.length > 0) {
+  } else if (details.resourceRequired) {
     throw new CatalogueMismatch(
       `'${details.action}' is authorized on a resource, and the resolver named none`,
     );

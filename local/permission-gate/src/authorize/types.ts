@@ -3,7 +3,7 @@
 // ARN or decides readOnly by hand.
 import type { AwsError } from '../gate-request.ts';
 
-export type AwsProtocol = 'rest-xml' | 'json-1.0' | 'json-1.1' | 'query' | 'sqs-json';
+export type AwsProtocol = 'rest-xml' | 'rest-json' | 'json-1.0' | 'json-1.1' | 'query' | 'sqs-json';
 
 export type ConditionContext = Record<string, string | string[]>;
 
@@ -18,7 +18,8 @@ export interface Authorization {
 
 export interface ResolvedRequest {
   ok: true;
-  service: 's3' | 'sqs' | 'dynamodb' | 'secretsmanager' | 'sts' | 'logs' | string;
+  service:
+    's3' | 'sqs' | 'dynamodb' | 'secretsmanager' | 'sts' | 'logs' | 'ecs' | 'eks' | 'cloudformation' | string;
   protocol: AwsProtocol;
   /** The API name, e.g. `DeleteMessageBatch`. */
   operation: string;
@@ -43,7 +44,7 @@ export interface ResolveFailure {
 }
 
 export interface ResolveScope {
-  /** The SigV4 credential scope's service (`s3`, `sqs`, `dynamodb`, `secretsmanager`, `sts`, `logs`). */
+  /** The SigV4 credential scope's service (`s3`, `sqs`, `dynamodb`, `secretsmanager`, `sts`, `logs`, `ecs`, `eks`, `cloudformation`). */
   service: string;
   region: string;
   accountId: string;
@@ -66,7 +67,10 @@ export interface ResolveScope {
 /** One authorization as a resolver states it: the catalogue builds (or checks) the ARN. */
 export interface DraftAuthorization {
   action: string;
-  /** The catalogue's resource type key; absent for actions authorized on `*`. */
+  /**
+   * The catalogue's resource type key; absent for actions authorized on `*` (those with no resource
+   * type, or whose resource type is optional and the request names none: DescribeStacks of all stacks).
+   */
   resourceType?: string;
   /** The ARN format's variables (`BucketName`, `ObjectName`, …), or … */
   arnParts?: Record<string, string>;
