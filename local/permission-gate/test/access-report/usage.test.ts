@@ -46,6 +46,18 @@ describe('usageOf', () => {
     ]);
   });
 
+  it('reads the authorizations the gate writes through cloudTrailRecord', () => {
+    const record = call('upload-processor', 's3', 'CopyObject', [object('reports/b'), object('incoming/a')], {
+      authorizations: [
+        { action: 's3:PutObject', resource: object('reports/b') },
+        { action: 's3:GetObjectVersion', resource: object('incoming/a') },
+      ],
+    });
+    expect(usageOf([record]).allowed.map((used) => `${used.action} ${used.resource} ${used.source}`)).toEqual(
+      [`s3:PutObject ${object('reports/b')} record`, `s3:GetObjectVersion ${object('incoming/a')} record`],
+    );
+  });
+
   it('keeps refused calls apart, and skips calls not made by a role', () => {
     const { allowed, denied, skipped } = usageOf(fixtureTrail());
     expect(denied).toEqual([
