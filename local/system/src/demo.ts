@@ -6,7 +6,9 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { fromTokenFile } from '@aws-sdk/credential-providers';
 import { adminClients } from '@keyless/emulator-admin';
 import pg from 'pg';
 import { rehearsals, rehearse } from './rehearse-deploy.ts';
@@ -111,6 +113,27 @@ async function ledgerRow(system: SystemDescription, uploadId: string) {
     return rows[0];
   } finally {
     await client.end();
+  }
+}
+
+/** What a pod with the usage-reporter's IRSA variables can do: its own role's credentials, through the gate. */
+async function readAsReporter(system: SystemDescription, key: string): Promise<void> {
+  const { gateEndpoint, irsa } = system.identity;
+  const s3 = new S3Client({
+    region: system.region,
+    endpoint: gateEndpoint,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: fromTokenFile({
+      roleArn: irsa.AWS_ROLE_ARN,
+      webIdentityTokenFile: irsa.AWS_WEB_IDENTITY_TOKEN_FILE,
+      clientConfig: { region: system.region, endpoint: gateEndpoint },
+    }),
+  });
+  try {
+    await s3.send(new GetObjectCommand({ Bucket: system.resources.names.bucket, Key: key }));
+  } finally {
+    s3.destroy();
   }
 }
 
@@ -251,6 +274,30 @@ export const demoSteps: DemoStep[] = [
       expectThat(code !== 0, 'the reporter succeeded with the wrong service account');
       expectThat(denial !== '', 'the reporter did not log the STS denial');
       return `exit ${code}: STS front denied it (trust-policy check)`;
+    },
+  },
+  {
+    title: 'denied: a permission the role lacks (the reporter pod reads an upload)',
+    mechanism:
+      'the permission gate: the usage-reporter role may read reports/ only, so s3:GetObject on incoming/ is AccessDenied',
+    run: async (state) => {
+      const { system, upload, sub } = state;
+      expectThat(Boolean(upload && sub), 'no upload to try to read (the upload step did not run)');
+      const key = `incoming/${sub}/${upload?.uploadId}`;
+      const error = await readAsReporter(system, key).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expectThat(error?.name === 'AccessDenied', `expected AccessDenied, got ${error?.name ?? 'the object'}`);
+      expectThat(
+        Boolean(
+          error?.message.includes(
+            `s3:GetObject on resource: arn:aws:s3:::${system.resources.names.bucket}/${key}`,
+          ),
+        ),
+        `the denial does not name the action and resource: ${error?.message}`,
+      );
+      return `${error?.name}: ${error?.message} (npm run trail -- --denied shows the record)`;
     },
   },
   {

@@ -52,7 +52,7 @@ describe('npm start', () => {
       });
       expect(demo.stdout).toContain('demo: every step behaved as printed');
       expect(demo.status).toBe(0);
-      expect(demo.stdout.match(/✔/g)).toHaveLength(12);
+      expect(demo.stdout.match(/✔/g)).toHaveLength(13);
 
       // The trace of the upload crosses every hop, including the two asynchronous ones.
       const spans = readSpans(platform.tracesFile ?? '');
