@@ -24,15 +24,15 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
     case 'api':
       return {
         permissions: document(
-          allow(
-            'UploadsTable',
-            ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-            arn.uploadsTable,
-          ),
+          // No UpdateItem: the upload-processor records results; the api only creates and reads.
+          allow('UploadsTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], arn.uploadsTable),
           // A presigned URL carries the signer's permissions: the api can only hand out uploads
           // into incoming/ and downloads from reports/.
           allow('PresignUploads', ['s3:PutObject'], arn.incomingObjects),
           allow('PresignReportDownloads', ['s3:GetObject'], arn.reportObjects),
+          // Never listed: S3 answers a GetObject of a missing key with 404 NoSuchKey only to a
+          // caller allowed s3:ListBucket there (403 AccessDenied otherwise), and the api tells
+          // "no report yet" from a denial by that 404.
           {
             ...allow('FindLatestReport', ['s3:ListBucket'], arn.bucket),
             Condition: { StringLike: { 's3:prefix': `${REPORTS_PREFIX}*` } },
@@ -71,12 +71,7 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
           // No grant on the DLQ: SQS itself moves a message there after maxReceiveCount receives.
           allow(
             'ConsumeLedgerEvents',
-            [
-              'sqs:ReceiveMessage',
-              'sqs:DeleteMessage',
-              'sqs:ChangeMessageVisibility',
-              'sqs:GetQueueAttributes',
-            ],
+            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
             arn.ledgerEventsQueue,
           ),
           allow(

@@ -40,7 +40,8 @@ const deny = (role: RoleName, action: string, resource: string, context?: Reques
 
 // prettier-ignore
 const rows: Row[] = [
-  ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].map((action) => allow('api', action, table)),
+  ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].map((action) => allow('api', action, table)),
+  deny('api', 'dynamodb:UpdateItem', table),
   deny('api', 'dynamodb:DeleteItem', table),
   deny('api', 'dynamodb:Scan', table),
   deny('api', 'dynamodb:GetItem', `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/ledger`),
@@ -69,7 +70,8 @@ const rows: Row[] = [
   deny('upload-processor', 'logs:PutLogEvents', `${logGroup('other-function')}:log-stream:x`),
   deny('upload-processor', 'logs:CreateLogGroup', logGroup('upload-processor')),
 
-  ...['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'].map((action) => allow('ledger-worker', action, queue('ledger-events'))),
+  ...['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'].map((action) => allow('ledger-worker', action, queue('ledger-events'))),
+  deny('ledger-worker', 'sqs:GetQueueAttributes', queue('ledger-events')),
   deny('ledger-worker', 'sqs:SendMessage', queue('ledger-events')),
   deny('ledger-worker', 'sqs:ReceiveMessage', queue('ledger-events-dlq')),
   allow('ledger-worker', 'secretsmanager:GetSecretValue', secret('ledger/writer')),

@@ -5,6 +5,7 @@ import { describeDenial, evaluateRequest, type PolicyDocument } from '@keyless/i
 import { authenticateRequest } from './authenticate/authenticate-request.ts';
 import { accessDenied } from './authorize/aws-errors.ts';
 import { resolveRequest, type ResolvedRequest } from './authorize/resolve-request.ts';
+import type { Authorization } from './authorize/types.ts';
 import { authenticationErrors } from './authenticate/authentication-errors.ts';
 import type { ResourceNames } from './resource-names.ts';
 import type { AwsError, GateRequest, IssuedSession, SessionLookup } from './gate-request.ts';
@@ -27,7 +28,13 @@ export interface DecideDeps {
 }
 
 export type CallDecision =
-  | { allowed: true; session: IssuedSession; resolved: ResolvedRequest }
+  | {
+      allowed: true;
+      session: IssuedSession;
+      resolved: ResolvedRequest;
+      /** Whether the caller could also do this, in the same request context (S3's 404-or-403 rule). */
+      permits(authorization: Authorization): Promise<boolean>;
+    }
   | {
       allowed: false;
       service?: string;
@@ -60,7 +67,7 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
   });
   if (!resolved.ok) return { allowed: false, stage: 'resolve', service, session, error: resolved.error };
   // The account's root is not limited by IAM policies within its own account.
-  if (session.kind === 'root') return { allowed: true, session, resolved };
+  if (session.kind === 'root') return { allowed: true, session, resolved, permits: async () => true };
 
   const role = session.role;
   const policies = role && (await deps.roles.get(role.name));
@@ -78,9 +85,8 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
     ...globalContext(request, session, { now, region: deps.region }),
     [`${service}:signatureAge`]: String(authenticated.signatureAgeMs),
   };
-  for (const authorization of resolved.authorizations) {
-    const resourcePolicy = await deps.resources?.get(authorization.resource);
-    const result = evaluateRequest({
+  const evaluate = async (authorization: Authorization) =>
+    evaluateRequest({
       principal: { arn: session.arn, accountId: session.accountId, roleArn: role.arn },
       action: authorization.action,
       resource: authorization.resource,
@@ -88,8 +94,10 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
       identityPolicies: policies.identity,
       ...(session.sessionPolicy && { sessionPolicies: [session.sessionPolicy] }),
       ...(policies.permissionsBoundary && { permissionsBoundary: policies.permissionsBoundary }),
-      ...(resourcePolicy && { resourcePolicy }),
+      ...(await resourcePolicyOf(deps, authorization.resource)),
     });
+  for (const authorization of resolved.authorizations) {
+    const result = await evaluate(authorization);
     if (!result.allowed) {
       const message = describeDenial(result, {
         principalArn: session.arn,
@@ -106,5 +114,11 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
       };
     }
   }
-  return { allowed: true, session, resolved };
+  const permits = async (authorization: Authorization) => (await evaluate(authorization)).allowed;
+  return { allowed: true, session, resolved, permits };
+}
+
+async function resourcePolicyOf(deps: DecideDeps, resource: string) {
+  const resourcePolicy = await deps.resources?.get(resource);
+  return resourcePolicy ? { resourcePolicy } : {};
 }

@@ -1,9 +1,18 @@
 // An allowed call goes to the emulator byte for byte (the signature, the aws-chunked framing and
-// all), and the emulator's answer comes back unchanged.
-import { request as httpRequest, type ServerResponse } from 'node:http';
+// all), and the emulator's answer comes back unchanged — unless `replace` turns it into an answer
+// AWS would have given this caller instead (S3's 403 for a missing key, say).
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { GateRequest } from './gate-request.ts';
 
-export function forwardCall(target: string, call: GateRequest, res: ServerResponse): Promise<number> {
+/** Returns true when it answered the caller itself; the emulator's answer is then dropped. */
+export type ReplaceAnswer = (answer: IncomingMessage) => Promise<boolean>;
+
+export function forwardCall(
+  target: string,
+  call: GateRequest,
+  res: ServerResponse,
+  replace?: ReplaceAnswer,
+): Promise<number> {
   const upstream = new URL(target);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
@@ -17,10 +26,17 @@ export function forwardCall(target: string, call: GateRequest, res: ServerRespon
         headers: call.headers,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', () => resolve(answer.statusCode ?? 502));
-        answer.on('error', reject);
+        const relay = async () => {
+          if (replace && (await replace(answer))) {
+            answer.resume();
+            return res.statusCode;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          await new Promise<void>((done, failed) => answer.on('end', done).on('error', failed));
+          return answer.statusCode ?? 502;
+        };
+        relay().then(resolve, reject);
       },
     );
     outgoing.on('error', reject);

@@ -69,7 +69,9 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
     } else if (decision.resolved.service === 'sts') {
       status = await answerSts(decision, request, requestId, res);
     } else {
-      status = await forwardCall(options.emulator, request, res);
+      status = await forwardCall(options.emulator, request, res, (answer) =>
+        missingKeyAsDenied(decision, answer, request, requestId, res),
+      );
     }
     options.onCall?.({ request, requestId, decision, status });
     if (!decision.allowed) {
@@ -145,6 +147,35 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * S3 tells a caller that a key does not exist (404) only if it may list the bucket there; anyone
+ * else gets 403 AccessDenied, so a missing key reveals nothing ("If you don't have the
+ * s3:ListBucket permission, Amazon S3 returns an HTTP status code 403", S3 API Reference,
+ * GetObject and HeadObject). The emulator answers 404 to everyone.
+ */
+async function missingKeyAsDenied(
+  decision: Extract<CallDecision, { allowed: true }>,
+  answer: IncomingMessage,
+  request: GateRequest,
+  requestId: string,
+  res: ServerResponse,
+): Promise<boolean> {
+  const { resolved } = decision;
+  if (answer.statusCode !== 404 || resolved.service !== 's3') return false;
+  if (resolved.operation !== 'GetObject' && resolved.operation !== 'HeadObject') return false;
+  const object = resolved.authorizations[0]?.resource ?? '';
+  const slash = object.indexOf('/');
+  if (slash === -1) return false;
+  const listing = {
+    action: 's3:ListBucket',
+    resource: object.slice(0, slash),
+    context: { 's3:prefix': object.slice(slash + 1) },
+  };
+  if (await decision.permits(listing)) return false;
+  reply(res, request, requestId, 's3', { status: 403, code: 'AccessDenied', message: 'Access Denied' });
+  return true;
 }
 
 function reply(

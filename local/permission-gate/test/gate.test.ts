@@ -152,6 +152,30 @@ emulatorSuite(gateNeeds, () => {
       );
     });
 
+    test('a missing key is AccessDenied to a caller that may not list the bucket, NoSuchKey to one that may', async () => {
+      const missing = new GetObjectCommand({ Bucket: fixture.bucket, Key: 'shared/none.txt' });
+      expect(await refusal(s3(credentials).send(missing))).toMatchObject({
+        name: 'AccessDenied',
+        status: 403,
+      });
+      const lister = await fixture.createTaskRole(fixture.platform.uniqueName('gate-lister'), {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${fixture.bucket}/*` },
+          {
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: `arn:aws:s3:::${fixture.bucket}`,
+            Condition: { StringLike: { 's3:prefix': 'shared/*' } },
+          },
+        ],
+      });
+      const listing = await fixture.taskCredentials(lister);
+      expect(await refusal(s3(listing).send(missing))).toMatchObject({ name: 'NoSuchKey', status: 404 });
+      const elsewhere = new GetObjectCommand({ Bucket: fixture.bucket, Key: 'other/none.txt' });
+      expect(await refusal(s3(listing).send(elsewhere))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    });
+
     test('a key nobody issued is InvalidAccessKeyId', async () => {
       const error = await refusal(
         s3({ ...credentials, accessKeyId: 'ASIAUNKNOWNKEY000000' }).send(

@@ -8,6 +8,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { connectedSpans, readSpans } from '../src/trace-tree.ts';
 import { cli, startCli } from './support/running-cli.ts';
 
+const accessReportCli = join(
+  import.meta.dirname,
+  '../../permission-gate/src/access-report/access-report-cli.ts',
+);
+
 const workDir = mkdtempSync(join(tmpdir(), 'keyless-cli-test-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -53,6 +58,18 @@ describe('npm start', () => {
       expect(demo.stdout).toContain('demo: every step behaved as printed');
       expect(demo.status).toBe(0);
       expect(demo.stdout.match(/✔/g)).toHaveLength(13);
+
+      // Least privilege from traffic: every grant of the model was used by this run, or is
+      // acknowledged with a reason (local/permission-gate/access-acknowledgements.json).
+      const report = spawnSync(
+        process.execPath,
+        [accessReportCli, '--trail', join(workDir, 'trail'), '--check'],
+        {
+          env: { PATH: process.env.PATH },
+          encoding: 'utf8',
+        },
+      );
+      expect(report.status, report.stdout + report.stderr).toBe(0);
 
       // The trace of the upload crosses every hop, including the two asynchronous ones.
       const spans = readSpans(platform.tracesFile ?? '');

@@ -28,6 +28,7 @@ export async function startCli(workDir: string, args: string[] = []): Promise<Ru
       HOME: process.env.HOME,
       KEYLESS_PLATFORM_FILE: platformFile,
       KEYLESS_TOKEN_DIR: join(workDir, 'tokens'),
+      KEYLESS_TRAIL_DIR: join(workDir, 'trail'),
       KEYLESS_TRACES_FILE: join(workDir, 'traces.jsonl'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
