@@ -1,4 +1,4 @@
-// `npm start` and `npm run rehearse:deploy`.
+// `npm start`, `npm run demo`, `npm run rehearse:deploy` and `npm run break-policy`.
 import { readFile } from 'node:fs/promises';
 import { holdPath } from '@keyless/owned-process';
 import { loadConfig } from '@keyless/config';
@@ -6,6 +6,7 @@ import { writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runDemo } from './demo.ts';
 import { reporterRunsByCaller } from './reporter-by-caller.ts';
+import { breakPolicy, restorePolicy } from './break-policy.ts';
 import { buildWhatRuns } from './build-what-runs.ts';
 import { emulatorFlag, ensureEmulatorInstalled } from './emulator-flag.ts';
 import { logOutput, outputStream } from './log-output.ts';
@@ -100,7 +101,29 @@ async function rehearseDeploy(): Promise<void> {
   process.exitCode = unexpected ? 1 : 0;
 }
 
-const commands: Record<string, () => Promise<void>> = { start, demo, 'rehearse-deploy': rehearseDeploy };
+/** `npm run break-policy -- <role> <Sid>` or `-- <role> --restore`. */
+async function breakPolicyCommand(): Promise<void> {
+  const [role, what] = process.argv.slice(3);
+  if (!role || !what) {
+    console.error('usage: npm run break-policy -- <role> <statement Sid> | <role> --restore');
+    process.exitCode = 2;
+    return;
+  }
+  const system = await runningSystem();
+  const file = loadConfig(systemEnv).KEYLESS_PLATFORM_FILE;
+  console.log(
+    what === '--restore'
+      ? await restorePolicy(system, file, role)
+      : await breakPolicy(system, file, role, what),
+  );
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  start,
+  demo,
+  'rehearse-deploy': rehearseDeploy,
+  'break-policy': breakPolicyCommand,
+};
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
   console.error(`usage: cli.ts ${Object.keys(commands).join(' | ')}`);
