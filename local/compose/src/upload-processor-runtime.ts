@@ -12,13 +12,23 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 export const uploadProcessorRuntimeEnv = z.object({
   ...awsEnv.shape,
   ...serviceEnv.shape,
-  /** The emulator: the runtime sets the S3 trigger there as its administrator, and the function talks to it. */
+  /**
+   * The emulator: the runtime is the Lambda service, so it sets the S3 trigger, polls its event
+   * queue and sends to the failure destination there directly, as its administrator.
+   */
   AWS_ENDPOINT_URL: httpUrl,
+  /**
+   * The function's AWS endpoint (its AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS): meant to be the
+   * permission gate; the emulator until the identity container vends the execution role's
+   * credentials (the gate refuses those of this runtime's own STS front: README, Known gaps).
+   */
+  FUNCTION_AWS_ENDPOINT_URL: httpUrl,
   /** The execution role, assumed as lambda.amazonaws.com (its trust policy is checked). */
   FUNCTION_ROLE_ARN: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/, 'expected an IAM role ARN'),
   /** The bucket whose `incoming/` objects trigger the function. */
   FILES_BUCKET: z.string().min(3),
   UPLOADS_TABLE: z.string().min(1),
+  /** Passed to the function: on its endpoint's origin, since the SQS client sends to a QueueUrl's host. */
   LEDGER_EVENTS_QUEUE_URL: httpUrl,
   /** The on-failure destination of the asynchronous invocations. */
   FAILURE_QUEUE_URL: httpUrl,
@@ -46,7 +56,8 @@ export function uploadProcessorFunction(config: UploadProcessorRuntimeConfig): F
       UPLOADS_TABLE: config.UPLOADS_TABLE,
       LEDGER_EVENTS_QUEUE_URL: config.LEDGER_EVENTS_QUEUE_URL,
       NODE_OPTIONS: '--enable-source-maps',
-      AWS_ENDPOINT_URL: config.AWS_ENDPOINT_URL,
+      AWS_ENDPOINT_URL: config.FUNCTION_AWS_ENDPOINT_URL,
+      AWS_ENDPOINT_URL_STS: config.FUNCTION_AWS_ENDPOINT_URL,
     },
   };
 }

@@ -1,6 +1,7 @@
 // The compose system for real, where a container engine answers: built, started and healthy, the
-// demo's steps against it (`npm run demo:compose`), the reporter's job as a container, and torn
-// down with nothing of it left. With CI set it must run: a missing engine fails it. Elsewhere,
+// demo's steps against it (`npm run demo:compose`), the reporter's job as a container, every
+// workload's AWS calls decided by the permission gate (read back from the identity container's
+// local CloudTrail), and torn down with nothing of it left. With CI set it must run: a missing engine fails it. Elsewhere,
 // without an engine, it is reported as "not run: no container engine" (skipped, with that reason
 // in npm test's account), never as passed.
 import { spawnSync } from 'node:child_process';
@@ -62,6 +63,60 @@ function logs(): string {
   }
 }
 
+/** `docker compose exec identity npm run trail -- --json`, as the README says: the trail's records. */
+const trailCommand = [
+  'exec',
+  '-T',
+  'identity',
+  'node',
+  'local/permission-gate/src/trail/trail-cli.ts',
+  '--json',
+];
+
+/** What each workload of the demo calls, as `<role> <IAM action>`: allowed by the gate, each at least once. */
+// Not yet the Lambda function's (upload-processor s3:GetObject, dynamodb:UpdateItem, sqs:SendMessage):
+// its credentials come from the runtime's own STS front, which the gate does not know (README, Known gaps).
+const workloadCalls = [
+  'api dynamodb:PutItem',
+  'api s3:PutObject',
+  'api dynamodb:GetItem',
+  'ledger-worker secretsmanager:GetSecretValue',
+  'ledger-worker sqs:ReceiveMessage',
+  'ledger-worker sqs:DeleteMessage',
+  'usage-reporter secretsmanager:GetSecretValue',
+  'usage-reporter s3:PutObject',
+];
+
+interface TrailRecord {
+  userIdentity: { type: string; sessionContext?: { sessionIssuer?: { userName?: string } } };
+  eventSource: string;
+  eventName: string;
+  errorCode?: string;
+  additionalEventData: { decision: string; authorizations?: { action: string }[] };
+}
+
+/** The role × IAM action pairs the gate allowed, the ones it refused, and calls by keys it never issued. */
+function gatedCalls(jsonLines: string): { allowed: Set<string>; denied: string[]; unknown: string[] } {
+  const allowed = new Set<string>();
+  const denied: string[] = [];
+  const unknown: string[] = [];
+  for (const line of jsonLines.split('\n').filter((text) => text.startsWith('{'))) {
+    const record = JSON.parse(line) as TrailRecord;
+    if (record.userIdentity.type === 'Unknown') {
+      unknown.push(`${record.eventSource} ${record.eventName} ${record.errorCode}`);
+      continue;
+    }
+    const role = record.userIdentity.sessionContext?.sessionIssuer?.userName;
+    if (!role) continue;
+    for (const { action } of record.additionalEventData.authorizations ?? []) {
+      if (record.additionalEventData.decision === 'denied')
+        denied.push(`${role} ${action} ${record.errorCode}`);
+      else allowed.add(`${role} ${action}`);
+    }
+  }
+  return { allowed, denied, unknown };
+}
+
 const timings: Record<string, number> = {};
 const timed = async <T>(step: string, run: () => T | Promise<T>): Promise<T> => {
   const started = performance.now();
@@ -80,7 +135,7 @@ afterAll(() => {
 });
 
 const title = runs
-  ? `docker compose up --build --wait (images: ${images.source}), the demo, the reporter as a job, down: nothing left`
+  ? `docker compose up --build --wait (images: ${images.source}), the demo, the reporter as a job, every call through the gate, down: nothing left`
   : `docker compose up --build --wait, the demo, down — not run: no container engine (${probe.detail})`;
 
 test.skipIf(!runs)(
@@ -113,6 +168,14 @@ test.skipIf(!runs)(
       { service: 'usage-reporter', ok: true },
       { service: 'usage-reporter-default-sa', ok: false },
     ]);
+    // Every hop called AWS through the gate, as its own role: a workload that went around it (an
+    // endpoint or a queue URL naming the emulator) leaves no record of its calls here.
+    const trail = await timed('trail', () => composeCli(trailCommand, 60_000));
+    const calls = gatedCalls(trail);
+    expect([...calls.allowed].sort()).toEqual(expect.arrayContaining(workloadCalls));
+    expect(calls.unknown, 'calls signed with a key the gate did not issue').toEqual([]);
+    // The one refusal of a workload's call: the demo's reporter pod reading an upload.
+    expect(calls.denied).toEqual(['usage-reporter s3:GetObject AccessDenied']);
     await timed('down', () => composeCli(['--profile', 'jobs', 'down', '--volumes', '--remove-orphans']));
     upStarted = false;
     expect(leftOver()).toEqual([]);

@@ -2,7 +2,7 @@
 // docker-compose.yml (addresses and paths mapped to this machine): what it bootstraps and hands
 // out must be exactly what the other services' environments in the same file expect.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadComposeProject, type ComposeProject, type ComposeService } from '../src/index.ts';
@@ -68,12 +68,20 @@ describe('the identity container, started with its compose environment', () => {
         pool: userPoolId,
         client: clientId,
       });
-      expect(env.COGNITO_JWKS_URI).toBe(`${env.AWS_ENDPOINT_URL}/${userPoolId}/.well-known/jwks.json`);
+      // Public keys fetched unsigned from the emulator, as from cognito-idp's public URL.
+      const emulator = definedEnvironment(service('identity')).AWS_ENDPOINT_URL;
+      expect(env.COGNITO_JWKS_URI).toBe(`${emulator}/${userPoolId}/.well-known/jwks.json`);
     }
   });
 
-  test('advertises its STS front and ECS endpoint at the addresses the containers use', () => {
+  test('advertises its gate, STS front and ECS endpoint at the addresses the containers use', () => {
     const { identity } = compose.system.description;
+    for (const name of ['api-1', 'ledger-worker', 'usage-reporter']) {
+      expect(compose.loopbackUrl(definedEnvironment(service(name)).AWS_ENDPOINT_URL ?? '')).toBe(
+        `${compose.system.gate.endpoint}/`,
+      );
+    }
+    expect(new URL(identity.gateEndpoint).hostname).toBe('169.254.170.2');
     expect(new URL(identity.stsEndpoint).hostname).toBe('169.254.170.2');
     expect(identity.ecsCredentialsEndpoint).toMatch(/^http:\/\/169\.254\.170\.2:\d+$/);
   });
@@ -105,7 +113,7 @@ describe('the identity container, started with its compose environment', () => {
     );
   });
 
-  test('usage-reporter exchanges its projected token at the STS front for its IRSA role', async () => {
+  test('usage-reporter exchanges its projected token, through the gate at the STS front, for its IRSA role', async () => {
     const reporter = service('usage-reporter');
     const env = definedEnvironment(reporter);
     const result = await callerIdentity({
@@ -117,6 +125,25 @@ describe('the identity container, started with its compose environment', () => {
     });
     expect(result.arn).toMatch(/:assumed-role\/usage-reporter\//);
     expect(env.AWS_ROLE_ARN).toBe(compose.system.description.resources.roles['usage-reporter']);
+  });
+
+  test("the gate decided those calls: each role's GetCallerIdentity is in the local CloudTrail", () => {
+    const trail = readFileSync(compose.system.description.identity.trailFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            eventName: string;
+            userIdentity: { sessionContext?: { sessionIssuer?: { userName?: string } } };
+            additionalEventData: { decision: string };
+          },
+      );
+    const callers = trail
+      .filter((record) => record.eventName === 'GetCallerIdentity')
+      .filter((record) => record.additionalEventData.decision === 'allowed')
+      .map((record) => record.userIdentity.sessionContext?.sessionIssuer?.userName);
+    expect(new Set(callers)).toEqual(new Set(['api', 'ledger-worker', 'usage-reporter']));
   });
 
   test('the Lambda runtime is configured with the execution role and queues the bootstrap made', () => {

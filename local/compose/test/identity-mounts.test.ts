@@ -13,7 +13,7 @@ import { repoRoot } from '../src/compose-project.ts';
 
 const serviceUser = 1000;
 
-/** Every file the identity container's program writes (local/system's start-system.ts and compose-tasks.ts). */
+/** Every file the identity container's program writes (local/system's start-system.ts and compose-tasks.ts, the gate's trail). */
 function filesWritten(environment: Record<string, string | null>): string[] {
   const tokenDir = environment.KEYLESS_TOKEN_DIR ?? '';
   const tasksDir = environment.KEYLESS_COMPOSE_TASKS_DIR ?? '';
@@ -25,6 +25,9 @@ function filesWritten(environment: Record<string, string | null>): string[] {
     ),
     ...tasks.map((task) => join(tasksDir, task ?? '', 'token')),
     environment.KEYLESS_PLATFORM_FILE ?? '',
+    // The local CloudTrail: a file a day under KEYLESS_TRAIL_DIR.
+    // Unset, the program's default: .local/trail under /app, the image's (read-only).
+    join(environment.KEYLESS_TRAIL_DIR ?? '/app/.local/trail', '2026-01-01.jsonl'),
   ];
 }
 

@@ -52,6 +52,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
 
     const composed = definedEnvironment(identity);
     const stsPort = await freePort();
+    const gatePort = await freePort();
     const ecsPort = await freePort();
     const lines: Record<string, unknown>[] = [];
     const destination = new Writable({
@@ -67,10 +68,12 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       DATABASE_URL: database.adminUrl,
       KEYLESS_BIND_HOST: '127.0.0.1',
       KEYLESS_STS_PORT: String(stsPort),
+      KEYLESS_GATE_PORT: String(gatePort),
       KEYLESS_ECS_CREDENTIALS_PORT: String(ecsPort),
       KEYLESS_COMPOSE_TASKS_DIR: local(composed.KEYLESS_COMPOSE_TASKS_DIR ?? ''),
       KEYLESS_TOKEN_DIR: local(composed.KEYLESS_TOKEN_DIR ?? ''),
       KEYLESS_PLATFORM_FILE: local(composed.KEYLESS_PLATFORM_FILE ?? ''),
+      KEYLESS_TRAIL_DIR: local(composed.KEYLESS_TRAIL_DIR ?? ''),
     });
     const system = await startSystem(config, { destination });
     stoppers.push(system.stop);
@@ -78,6 +81,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
     const hosts = new Map([
       [new URL(composed.AWS_ENDPOINT_URL ?? '').host, new URL(moto.endpoint).host],
       [`identity:${composed.KEYLESS_STS_PORT}`, `127.0.0.1:${stsPort}`],
+      [`${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_GATE_PORT}`, `127.0.0.1:${gatePort}`],
       [
         new URL(`http://${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_ECS_CREDENTIALS_PORT}`).host,
         `127.0.0.1:${ecsPort}`,
