@@ -75,7 +75,7 @@ export const denied = (errorMessage: string): Partial<TrailCallInput> => ({
 /** The fixture trail, oldest first. */
 export function fixtureTrail(): CloudTrailRecord[] {
   return [
-    // api: the uploads table (GetItem, PutItem; never Query or UpdateItem), a presigned upload.
+    // api: the uploads table (GetItem, PutItem; never Query), a presigned upload.
     withAuthorizations(call('api', 'dynamodb', 'PutItem', [table]), [
       { action: 'dynamodb:PutItem', resource: table },
     ]),

@@ -25,7 +25,6 @@ describe('accessReport', () => {
       ['dynamodb:GetItem', 'used', 2, { 'dynamodb:GetItem': 2 }],
       ['dynamodb:PutItem', 'used', 1, { 'dynamodb:PutItem': 1 }],
       ['dynamodb:Query', 'unused', 0, {}],
-      ['dynamodb:UpdateItem', 'unused', 0, {}],
       ['s3:PutObject', 'used', 1, { 's3:PutObject': 1 }],
       ['s3:GetObject', 'unused', 0, {}],
       ['s3:ListBucket', 'unused', 0, {}],

@@ -17,7 +17,6 @@ describe('grantsOf', () => {
       `UploadsTable dynamodb:GetItem ${table}`,
       `UploadsTable dynamodb:PutItem ${table}`,
       `UploadsTable dynamodb:Query ${table}`,
-      `UploadsTable dynamodb:UpdateItem ${table}`,
       'PresignUploads s3:PutObject arn:aws:s3:::keyless-files/incoming/*',
       'PresignReportDownloads s3:GetObject arn:aws:s3:::keyless-files/reports/*',
       'FindLatestReport s3:ListBucket arn:aws:s3:::keyless-files',
