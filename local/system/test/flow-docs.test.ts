@@ -2,10 +2,12 @@
 // the docs state. Every failure or output the docs show must be in what the code produces: each
 // experiment runs here for real, against one local system, in the way the page tells the
 // reader to (the page's example scripts and `may` lines as written, the model edits applied to
-// the running emulator's roles).
+// the running emulator's roles, `npm run break-policy` as the page runs it, and every workload
+// given the permission gate as its AWS endpoint).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { GetRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { adminClients, type AdminClients } from '@keyless/emulator-admin';
@@ -19,6 +21,7 @@ import {
 import { mintServiceAccountToken, POD_IDENTITY_AUDIENCE, withoutScheme } from '@keyless/identity-plane';
 import { repoRoot } from '@keyless/local-platform';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { breakPolicy, restorePolicy } from '../src/break-policy.ts';
 import { writePlatformFile } from '../src/platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from '../src/rehearse-deploy.ts';
 import { localStateDir } from '../src/system-config.ts';
@@ -89,31 +92,71 @@ emulatorSuite(systemNeeds, () => {
     );
   }
 
-  /** The test workload with nothing but these variables (and region and emulator), as on the IRSA page. */
-  async function runWorkload(variables: Record<string, string>): Promise<string> {
+  /**
+   * The test workload with nothing but these variables (and region, and the permission gate as its
+   * AWS and STS endpoint), as on the IRSA page. A variable set to undefined is left out.
+   */
+  async function runWorkload(variables: Record<string, string | undefined>): Promise<string> {
     const { description } = fixture.system;
-    const env = {
-      PATH: process.env.PATH,
-      HOME: fixture.dir,
-      AWS_REGION: description.region,
-      AWS_ENDPOINT_URL: description.endpoints.aws,
-      ...variables,
-    };
+    const env = Object.fromEntries(
+      Object.entries({
+        PATH: process.env.PATH,
+        HOME: fixture.dir,
+        AWS_REGION: description.region,
+        AWS_ENDPOINT_URL: description.identity.gateEndpoint,
+        AWS_ENDPOINT_URL_STS: description.identity.gateEndpoint,
+        ...variables,
+      }).filter(([, value]) => value !== undefined),
+    );
     return output(
       await run(process.execPath, [workload], { env }).catch((error: unknown) => error as object),
     );
   }
 
-  async function irsaWorkloadWithToken(token: string, sts = true): Promise<string> {
+  /** The IRSA workload with this token in its token file; `endpoints` replace the gate's. */
+  async function irsaWorkloadWithToken(
+    token: string,
+    endpoints: { AWS_ENDPOINT_URL?: string; AWS_ENDPOINT_URL_STS?: string | undefined } = {},
+  ): Promise<string> {
     const { identity } = fixture.system.description;
     const file = join(scratch, `token-${examples++}`);
     writeFileSync(file, token);
     return runWorkload({
-      ...(sts && { AWS_ENDPOINT_URL_STS: identity.stsEndpoint }),
       AWS_ROLE_ARN: identity.irsa.AWS_ROLE_ARN,
       AWS_WEB_IDENTITY_TOKEN_FILE: file,
       SECRET_ID: 'ledger/reader',
+      ...endpoints,
     });
+  }
+
+  /**
+   * The page's `npm run break-policy -- <role> <Sid>` (the last one in the commands above the
+   * block) around the experiment, then `--restore`, as the running system's IAM sees them. The
+   * gate reads role policies again after a second, so each waits that long.
+   */
+  async function withPolicyBroken(commands: string, experiment: () => Promise<string>): Promise<string> {
+    const [, role = '', sid = ''] = /npm run break-policy -- (\S+) (\S+)/.exec(commands) ?? [];
+    expect(sid, 'no `npm run break-policy -- <role> <Sid>` above the block').not.toBe('');
+    const { description } = fixture.system;
+    await breakPolicy(description, platformFile, role, sid);
+    try {
+      await sleep(1_200);
+      return await experiment();
+    } finally {
+      await restorePolicy(description, platformFile, role);
+      await sleep(1_200);
+    }
+  }
+
+  /** `npm run trail -- --denied`, on the test system's trail file. */
+  async function deniedInTrail(): Promise<string> {
+    const cli = join(repoRoot, 'local/permission-gate/src/trail/trail-cli.ts');
+    const file = fixture.system.description.identity.trailFile;
+    return output(
+      await run(process.execPath, [cli, '--file', file, '--denied'], { cwd: repoRoot }).catch(
+        (error: unknown) => error as object,
+      ),
+    );
   }
 
   /** The README's `may` helper, run with the arguments of each `may` line above the block. */
@@ -180,7 +223,7 @@ emulatorSuite(systemNeeds, () => {
       RoleSessionName: 'try',
       WebIdentityToken: value,
     });
-    return curlFormat(await fetch(identity.stsEndpoint, { method: 'POST', body }));
+    return curlFormat(await fetch(identity.gateEndpoint, { method: 'POST', body }));
   }
 
   const decisionLines = () => fixture.lines.map((line) => JSON.stringify(line)).join('\n');
@@ -228,6 +271,26 @@ emulatorSuite(systemNeeds, () => {
       ["Principal: { Service: 'ec2.amazonaws.com' }", "Principal: { Service: 'lambda.amazonaws.com' }"],
     ]),
   );
+  /** Taking away the permission the page's workload needs: the run, then `npm run trail -- --denied`. */
+  const permissionTakenAway = (page: string, produce: () => Promise<string>) => {
+    const label = `${page}-permission`;
+    const { commands = '' } = ofKind('failure').find((b) => b.label === label) ?? {};
+    const broken = once(label, () => withPolicyBroken(commands, produce));
+    return {
+      run: broken,
+      trail: async () => {
+        await broken();
+        return deniedInTrail();
+      },
+    };
+  };
+  const irsaWorkload = () => {
+    const { identity } = fixture.system.description;
+    return runWorkload({ ...identity.irsa, SECRET_ID: 'ledger/reader' });
+  };
+  const ecsPermission = permissionTakenAway('ecs', () => runExample('ecs-example.ts'));
+  const irsaPermission = permissionTakenAway('irsa', irsaWorkload);
+  const podPermission = permissionTakenAway('pod-identity', () => runExample('pod-identity-example.ts'));
   const irsaOtherServiceAccount = once('irsa-api', async () => {
     const token = await mintServiceAccountToken(fixture.system.issuers.eks, {
       namespace: 'keyless',
@@ -251,6 +314,8 @@ emulatorSuite(systemNeeds, () => {
     'ecs-source-account': ecsOtherAccount,
     'ecs-source-account-log': ecsOtherAccount,
     'ecs-reader-secret': (block) => may(block.commands),
+    'ecs-permission': ecsPermission.run,
+    'ecs-permission-trail': ecsPermission.trail,
 
     'lambda-example': lambdaExample,
     'lambda-example-workload': lambdaExample,
@@ -280,14 +345,9 @@ emulatorSuite(systemNeeds, () => {
         .join('');
     },
 
-    'irsa-workload': () => {
-      const { identity } = fixture.system.description;
-      return runWorkload({
-        AWS_ENDPOINT_URL_STS: identity.stsEndpoint,
-        ...identity.irsa,
-        SECRET_ID: 'ledger/reader',
-      });
-    },
+    'irsa-workload': irsaWorkload,
+    'irsa-permission': irsaPermission.run,
+    'irsa-permission-trail': irsaPermission.trail,
     'irsa-wrong-service-account': irsaOtherServiceAccount,
     'irsa-wrong-service-account-log': async () => {
       await irsaOtherServiceAccount();
@@ -340,6 +400,8 @@ emulatorSuite(systemNeeds, () => {
     'pod-identity-no-association': podOtherServiceAccount,
     'pod-identity-no-association-log': podOtherServiceAccount,
     'pod-identity-no-association-fallback': podOtherServiceAccount,
+    'pod-identity-permission': podPermission.run,
+    'pod-identity-permission-trail': podPermission.trail,
     'pod-identity-namespace-tag': () =>
       withTrustPolicy(
         'usage-reporter',
@@ -428,13 +490,20 @@ emulatorSuite(systemNeeds, () => {
       expect(actual).toMatch(snippetPattern(block.body));
     });
 
-    test('the README’s warning holds: without AWS_ENDPOINT_URL_STS the emulator grants what the front refuses', async () => {
+    test('the README’s warning holds: given the emulator, a workload gets what the front refuses', async () => {
       const wrongServiceAccount = await mintServiceAccountToken(fixture.system.issuers.eks, {
         namespace: 'keyless',
         serviceAccount: 'api',
       });
-      const viaEmulator = await irsaWorkloadWithToken(wrongServiceAccount, false);
+      const { endpoints } = fixture.system.description;
+      const viaEmulator = await irsaWorkloadWithToken(wrongServiceAccount, {
+        AWS_ENDPOINT_URL: endpoints.aws,
+        AWS_ENDPOINT_URL_STS: undefined,
+      });
       expect(viaEmulator).toContain(':assumed-role/usage-reporter/');
+      // The gate passes federation to the STS front, with or without AWS_ENDPOINT_URL_STS.
+      const viaGate = await irsaWorkloadWithToken(wrongServiceAccount, { AWS_ENDPOINT_URL_STS: undefined });
+      expect(viaGate).toContain('AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity');
     });
   });
 });
