@@ -3,7 +3,7 @@
 // here the TARGET's trust policy must allow the caller, as AWS requires both.
 import type { RequestContext, TrustRequest } from '@keyless/iam-policy';
 import type { XmlTree } from './query-protocol.ts';
-import { emulatorSession } from './emulator-session.ts';
+import { emulatorSession, sessionElements } from './emulator-session.ts';
 import { parseDuration, requiredParam, requireSessionName } from './request-params.ts';
 import { loadRole, requireTrust, sessionDuration, type TrustedRole } from './role-trust.ts';
 import { recordDenial, StsError } from './sts-error.ts';
@@ -60,13 +60,7 @@ export async function assumeRoleAsCaller(
       reason: trust.reason,
     });
     return {
-      Credentials: {
-        AccessKeyId: session.credentials.accessKeyId,
-        SecretAccessKey: session.credentials.secretAccessKey,
-        SessionToken: session.credentials.sessionToken,
-        Expiration: session.credentials.expiration.toISOString(),
-      },
-      AssumedRoleUser: { Arn: session.assumedRoleArn, AssumedRoleId: session.assumedRoleId },
+      ...sessionElements(session),
     };
   } catch (error) {
     recordDenial(deps.decisions, base, error);

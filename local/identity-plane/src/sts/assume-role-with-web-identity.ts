@@ -2,7 +2,7 @@
 // then issue a session. Each refusal and each grant is one decision-log line.
 import type { XmlTree } from './query-protocol.ts';
 import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
-import { emulatorSession } from './emulator-session.ts';
+import { emulatorSession, sessionElements } from './emulator-session.ts';
 import { parseDuration, requiredParam, requireSessionName } from './request-params.ts';
 import { recordDenial } from './sts-error.ts';
 import type { StsDeps } from './sts-deps.ts';
@@ -50,14 +50,8 @@ export async function assumeRoleWithWebIdentity(params: URLSearchParams, deps: S
       reason: trust.reason,
     });
     return {
-      Credentials: {
-        AccessKeyId: session.credentials.accessKeyId,
-        SecretAccessKey: session.credentials.secretAccessKey,
-        SessionToken: session.credentials.sessionToken,
-        Expiration: session.credentials.expiration.toISOString(),
-      },
+      ...sessionElements(session),
       SubjectFromWebIdentityToken: identity.claims.sub,
-      AssumedRoleUser: { Arn: session.assumedRoleArn, AssumedRoleId: session.assumedRoleId },
       Provider: identity.provider.url,
       Audience: identity.audience,
     };

@@ -2,6 +2,7 @@
 // emulator's AssumeRole (called as its administrator) mints keys it will accept, and checks nothing.
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { TemporaryCredentials } from '../contracts.ts';
+import type { XmlTree } from './query-protocol.ts';
 import type { StsDeps } from './sts-deps.ts';
 
 export interface EmulatorSession {
@@ -57,4 +58,17 @@ export async function emulatorSession(
     ...(request.policy !== undefined && { sessionPolicy: request.policy }),
   });
   return session;
+}
+
+/** The part of every AssumeRole* response that carries the session: its credentials and who it is. */
+export function sessionElements(session: EmulatorSession): XmlTree {
+  return {
+    Credentials: {
+      AccessKeyId: session.credentials.accessKeyId,
+      SecretAccessKey: session.credentials.secretAccessKey,
+      SessionToken: session.credentials.sessionToken,
+      Expiration: session.credentials.expiration.toISOString(),
+    },
+    AssumedRoleUser: { Arn: session.assumedRoleArn, AssumedRoleId: session.assumedRoleId },
+  };
 }
