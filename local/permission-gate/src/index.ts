@@ -43,3 +43,4 @@ export { createIssuedSessions, type IssuedSessions, type RoleSessionIssued } fro
 export { rolePoliciesFromIam, type RolePolicies, type RolePolicySource } from './role-policies.ts';
 export { resourceNamesFromEmulator, type ResourceNames } from './resource-names.ts';
 export { gateCallRecord } from './gate-call-record.ts';
+export { startLocalGate, type GatedStsFront, type LocalGate, type LocalGateOptions } from './local-gate.ts';

@@ -3,7 +3,7 @@
 import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { adminClients, emulatorAccountId, emulatorAdminCredentials } from '@keyless/emulator-admin';
+import { adminClients, emulatorAccountId } from '@keyless/emulator-admin';
 import {
   createDecisionLog,
   startStsFront,
@@ -14,9 +14,8 @@ import type { PolicyDocument } from '@keyless/iam-policy';
 import { createLogger } from '@keyless/logging';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import type { Capability } from '@keyless/local-platform';
-import { createIssuedSessions } from '../../src/issued-sessions.ts';
-import { rolePoliciesFromIam } from '../../src/role-policies.ts';
-import { startPermissionGate, type GateCall, type PermissionGate } from '../../src/gate-server.ts';
+import type { GateCall, PermissionGate } from '../../src/gate-server.ts';
+import { startLocalGate } from '../../src/local-gate.ts';
 
 export const gateNeeds: readonly Capability[] = [
   'iam',
@@ -51,27 +50,23 @@ export async function startGateFixture(): Promise<GateFixture> {
   const platform = await startTestPlatform();
   const target = { endpoint: platform.awsEndpoint, region: platform.region };
   const admin = adminClients(target);
-  const sessions = createIssuedSessions();
-  sessions.recordRoot(emulatorAdminCredentials, emulatorAccountId);
   const silent = { write: () => undefined };
-  const front = await startStsFront({
-    emulator: target,
-    decisions: createDecisionLog({ destination: silent }),
-    onSessionIssued: sessions.recordRoleSession,
-  });
-  const roles = rolePoliciesFromIam(admin.iam, { cacheMs: 60_000 });
   const calls: GateCall[] = [];
-  const gate = await startPermissionGate({
-    emulator: platform.awsEndpoint,
-    stsFront: front.endpoint,
-    sessions,
-    roles,
-    region: platform.region,
-    accountId: emulatorAccountId,
-    assumeRoleAsCaller: front.assumeRoleAsCaller,
-    onCall: (call) => calls.push(call),
-    logger: createLogger({ service: 'permission-gate', level: 'silent', destination: silent }),
-  });
+  const { gate, front, roles, close } = await startLocalGate(
+    {
+      emulator: target,
+      accountId: emulatorAccountId,
+      onCall: (call) => calls.push(call),
+      logger: createLogger({ service: 'permission-gate', level: 'silent', destination: silent }),
+      policyCacheMs: 60_000,
+    },
+    (onSessionIssued) =>
+      startStsFront({
+        emulator: target,
+        decisions: createDecisionLog({ destination: silent }),
+        onSessionIssued,
+      }),
+  );
 
   const bucket = platform.uniqueName('gate-files');
   await admin.s3.send(
@@ -139,7 +134,7 @@ export async function startGateFixture(): Promise<GateFixture> {
     },
     forgetPolicies: () => roles.forget(),
     async stop() {
-      await gate.close();
+      await close();
       await front.close();
       for (const client of Object.values(admin)) client.destroy();
       await platform.stop();
