@@ -10,6 +10,7 @@ import { basename, join, relative } from 'node:path';
 import type { ViteUserConfig } from 'vitest/config';
 import { probeContainerRuntime } from './tools/testing/src/container-runtime.ts';
 import { projectTestConfig } from './vitest.shared.ts';
+import { reportTo } from './vitest.unhandled-errors.ts';
 
 const notRunSuite = join(import.meta.dirname, 'tools/testing/test/not-run/no-container-engine.suite.ts');
 
@@ -33,9 +34,7 @@ export async function containerSuitesConfig(
         KEYLESS_CONTAINER_SUITES_OF: project,
         KEYLESS_CONTAINER_ENGINE_PROBE: probe.detail,
       },
-      reporters: reportDir
-        ? ['default', ['json', { outputFile: `${reportDir}/${project}-containers.json` }]]
-        : ['default'],
+      reporters: reportTo(reportDir, `${project}-containers`),
     },
   };
 }

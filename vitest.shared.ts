@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { reportTo } from './vitest.unhandled-errors.ts';
 
 const testFiles = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
@@ -43,9 +44,7 @@ export function projectTestConfig(projectDir: string, extra: ViteUserConfig['tes
       pool: 'forks',
       testTimeout: 30_000,
       hookTimeout: 60_000,
-      reporters: reportDir
-        ? ['default', ['json', { outputFile: `${reportDir}/${reportName(projectDir)}.json` }]]
-        : ['default'],
+      reporters: reportTo(reportDir, reportName(projectDir)),
       ...extra,
     },
   });

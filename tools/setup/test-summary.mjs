@@ -61,6 +61,14 @@ export function summarizeReports(reportDir, projects, root) {
       continue;
     }
     const report = JSON.parse(readFileSync(file, 'utf8'));
+    // Errors outside every test (vitest.unhandled-errors.ts): the run failed though no test did.
+    const unhandled = join(reportDir, `${project}.unhandled.json`);
+    for (const error of existsSync(unhandled) ? JSON.parse(readFileSync(unhandled, 'utf8')) : []) {
+      summary.failed += 1;
+      summary.failures.push(
+        `${project}: an unhandled error outside its tests: ${error.name}: ${firstLine(error.message)}`,
+      );
+    }
     for (const result of report.testResults) {
       const where = `${project} ${relative(root, result.name)}`;
       // A message on the file itself: it failed outside any one test (a hook, an import).

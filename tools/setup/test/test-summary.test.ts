@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,4 +90,25 @@ test('every project with a test target is expected to report, and each per-emula
     expect.arrayContaining(['ledger-worker', 'ledger-worker-ministack', 'ledger-worker-localstack']),
   );
   expect(projects).not.toContain('setup-ministack');
+});
+
+test('an error outside every test (the run exits 1, the JSON report shows no failure) is counted and named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'test-summary-'));
+  const fixtureDir = join(import.meta.dirname, 'fixtures/unhandled');
+  const run = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, '../../../node_modules/vitest/vitest.mjs'), 'run'],
+    {
+      cwd: fixtureDir,
+      env: { ...process.env, KEYLESS_TEST_REPORT_DIR: dir },
+      encoding: 'utf8',
+    },
+  );
+  expect(run.status, run.stdout + run.stderr).toBe(1);
+  const summary = summarizeReports(dir, ['late'], '/repo');
+  expect(summary.passed).toBe(1);
+  expect(summary.failed).toBe(1);
+  expect(summary.failures).toEqual([
+    'late: an unhandled error outside its tests: Error: the pool emitted 57P01 after the test',
+  ]);
 });
