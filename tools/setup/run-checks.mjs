@@ -57,7 +57,7 @@ const nx = spawnSync(
 // Narrowed by arguments (`npm test -- -p api`), only the reports written can be counted.
 const written = existsSync(reportDir)
   ? readdirSync(reportDir)
-      .filter((name) => name.endsWith('.json'))
+      .filter((name) => name.endsWith('.json') && !name.endsWith('.unhandled.json'))
       .map((name) => basename(name, '.json'))
   : [];
 const summary = summarizeReports(reportDir, forwarded.length > 0 ? written : projectsWithTests(root), root);
