@@ -6,7 +6,9 @@
 // is timed apart, so the figure is the gate's own CPU.
 import {
   decideCall,
+  gateCallRecord,
   type DecideDeps,
+  type GateCall,
   type GateRequest,
   type RolePolicySource,
 } from '@keyless/permission-gate';

@@ -35,10 +35,10 @@ import type { UploadRound, UploadRoundResult } from './upload-client.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const MESSAGES = env('BENCH_MESSAGES', 2_000);
+const MESSAGES = env('BENCH_MESSAGES', 3_000);
 const ROUND = Math.min(MESSAGES, env('BENCH_ROUND', 250));
 const BACKLOG = env('BENCH_BACKLOG', 100);
-const UPLOADS = env('BENCH_UPLOADS', 400);
+const UPLOADS = env('BENCH_UPLOADS', 600);
 const UPLOAD_ROUND = Math.min(UPLOADS, env('BENCH_UPLOAD_ROUND', 25));
 const UPLOAD_CONCURRENCY = env('BENCH_UPLOAD_CONCURRENCY', 8);
 const TARGET = 0.9;
@@ -86,6 +86,14 @@ async function measured(work: () => Promise<unknown>): Promise<Window> {
     gateCalls: gateCalls - calls,
   };
 }
+/** The median of each round's ratio to the other side's round next to it (robust to one bad round). */
+const medianPairRatio = (via: Window[], direct: Window[]) =>
+  round3(
+    quantile(
+      via.map((w, i) => (direct[i]?.ms ?? Number.NaN) / w.ms),
+      0.5,
+    ),
+  );
 const sum = (windows: Window[], of: keyof Window) => windows.reduce((total, w) => total + w[of], 0);
 const cpuPerCall = (via: Window[], direct: Window[], calls = sum(via, 'gateCalls')) =>
   Math.round((sum(via, 'cpuMicros') - sum(direct, 'cpuMicros')) / calls);
@@ -242,6 +250,7 @@ try {
     gate: { ...drained('gate'), gateCalls: sum(drain.gate, 'gateCalls') },
     direct: drained('direct'),
     gateCpuMicrosPerCall: cpuPerCall(drain.gate, drain.direct),
+    medianRoundRatio: medianPairRatio(drain.gate, drain.direct),
   };
 
   // 2. The api's upload path.
@@ -279,6 +288,16 @@ try {
       },
       proxy: figures('proxy'),
       direct: figures('direct'),
+      medianRoundRatio: {
+        gate: medianPairRatio(
+          rounds.gate.map((r) => r.window),
+          rounds.direct.map((r) => r.window),
+        ),
+        proxy: medianPairRatio(
+          rounds.proxy.map((r) => r.window),
+          rounds.direct.map((r) => r.window),
+        ),
+      },
       proxyCpuMicrosPerCall: cpuPerCall(
         rounds.proxy.map((r) => r.window),
         rounds.direct.map((r) => r.window),
