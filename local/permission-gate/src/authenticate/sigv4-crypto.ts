@@ -7,11 +7,25 @@ export const sha256Hex = (data: string | Buffer): string => createHash('sha256')
 export const hmac = (key: string | Buffer, data: string): Buffer =>
   createHmac('sha256', key).update(data, 'utf8').digest();
 
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
+/**
+ * kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). It
+ * changes once a day per credential and service, so it is derived once: four of the five HMACs a
+ * request would cost (as the SDK's signer caches it too).
+ */
 export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  const cacheKey = `${date}\n${region}\n${service}\n${secretAccessKey}`;
+  const cached = derivedKeys.get(cacheKey);
+  if (cached) return cached;
   const kDate = hmac(`AWS4${secretAccessKey}`, date);
-  return hmac(hmac(hmac(kDate, region), service), 'aws4_request');
+  const key = hmac(hmac(hmac(kDate, region), service), 'aws4_request');
+  // Sessions come and go (an hour each, locally often less): the oldest keys make room.
+  if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.delete(derivedKeys.keys().next().value ?? '');
+  derivedKeys.set(cacheKey, key);
+  return key;
 }
+
+const MAX_DERIVED_KEYS = 1_000;
+const derivedKeys = new Map<string, Buffer>();
 
 export const signHex = (key: Buffer, stringToSign: string): string => hmac(key, stringToSign).toString('hex');
 
