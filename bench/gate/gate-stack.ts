@@ -6,27 +6,11 @@
 // holds the gate's DecideDeps: run.ts decides the captured requests again with the very same ones.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createDecisionLog, startStsFront, type StsFront } from '@keyless/identity-plane';
+import { createDecisionLog, startStsFront } from '@keyless/identity-plane';
 import { startLedgerTestPlatform } from '@keyless/db/testing';
-import {
-  adminClients,
-  bootstrap,
-  emulatorAccountId,
-  emulatorAdminCredentials,
-} from '@keyless/local-platform';
+import { bootstrap, emulatorAccountId } from '@keyless/local-platform';
 import { createLogger } from '@keyless/logging';
-import {
-  createIssuedSessions,
-  createTrailWriter,
-  gateCallRecord,
-  resourceNamesFromEmulator,
-  rolePoliciesFromIam,
-  startPermissionGate,
-  trailFileFor,
-  type DecideDeps,
-  type GateCall,
-  type PermissionGate,
-} from '@keyless/permission-gate';
+import { createTrailWriter, startLocalGate, trailFileFor, type GateCall } from '@keyless/permission-gate';
 
 export type RoleName = 'api' | 'ledger-worker';
 
@@ -58,38 +42,24 @@ export async function startGateStack(options: { scratch: string; onCall: (call: 
     });
 
     const silent = { write: () => undefined };
-    const sessions = createIssuedSessions();
-    sessions.recordRoot(emulatorAdminCredentials, emulatorAccountId);
     const trail = createTrailWriter({ file: trailFileFor(join(options.scratch, 'trail'), new Date()) });
     stops.push(() => trail.close());
-    const sts: StsFront = await startStsFront({
-      emulator: { endpoint: platform.awsEndpoint, region },
-      decisions: createDecisionLog({ destination: silent }),
-      onSessionIssued: sessions.recordRoleSession,
-    });
-    stops.push(() => sts.close());
-    const gateAdmin = adminClients({ endpoint: platform.awsEndpoint, region });
-    stops.push(async () => Object.values(gateAdmin).forEach((client) => client.destroy()));
-    // What start-system.ts gives the gate, option for option.
-    const deps: DecideDeps = {
-      sessions,
-      roles: rolePoliciesFromIam(gateAdmin.iam, { cacheMs: 1_000 }),
-      names: resourceNamesFromEmulator(gateAdmin),
-      region,
-      accountId: emulatorAccountId,
-    };
-    const gate: PermissionGate = await startPermissionGate({
-      ...deps,
-      emulator: platform.awsEndpoint,
-      stsFront: sts.endpoint,
-      assumeRoleAsCaller: sts.assumeRoleAsCaller,
-      onCall: (call) => {
-        trail.append(gateCallRecord(call, region));
-        options.onCall(call);
+    const emulator = { endpoint: platform.awsEndpoint, region };
+    // The gate as start-system.ts starts it (startLocalGate), its DecideDeps kept to decide again.
+    const local = await startLocalGate(
+      {
+        emulator,
+        accountId: emulatorAccountId,
+        trail,
+        onCall: options.onCall,
+        logger: createLogger({ service: 'permission-gate', level: 'info', destination: silent }),
       },
-      logger: createLogger({ service: 'permission-gate', level: 'info', destination: silent }),
-    });
-    stops.push(() => gate.close());
+      (onSessionIssued) =>
+        startStsFront({ emulator, decisions: createDecisionLog({ destination: silent }), onSessionIssued }),
+    );
+    stops.push(() => local.front.close());
+    stops.push(() => local.close());
+    const { gate, deps, front: sts } = local;
 
     /** What the ECS credentials endpoint vends a task of this role (the STS front checks the trust). */
     const taskCredentials = async (role: RoleName): Promise<TaskCredentials> => {

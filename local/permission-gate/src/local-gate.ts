@@ -6,6 +6,7 @@ import { adminClients, emulatorAdminCredentials } from '@keyless/emulator-admin'
 import type { ChainingCaller } from '@keyless/identity-plane';
 import type { Logger } from '@keyless/logging';
 import { gateCallRecord } from './gate-call-record.ts';
+import type { DecideDeps } from './decide-call.ts';
 import { startPermissionGate, type GateCall, type PermissionGate } from './gate-server.ts';
 import { createIssuedSessions, type RoleSessionIssued } from './issued-sessions.ts';
 import { resourceNamesFromEmulator } from './resource-names.ts';
@@ -35,8 +36,8 @@ export interface LocalGateOptions {
 export interface LocalGate<Front> {
   gate: PermissionGate;
   front: Front;
-  /** The role policies the gate enforces: `forget()` makes it read IAM again at once. */
-  roles: RolePolicySource;
+  /** What the gate decides each call with (sessions, role policies, names): to decide calls again. */
+  deps: DecideDeps & { roles: RolePolicySource };
   /** Closes the gate and its emulator clients (the front is the caller's to close). */
   close(): Promise<void>;
 }
@@ -58,15 +59,18 @@ export async function startLocalGate<Front extends GatedStsFront>(
   const admin = adminClients(emulator);
   const roles = rolePoliciesFromIam(admin.iam, { cacheMs: options.policyCacheMs ?? 1_000 });
   const closeClients = () => Object.values(admin).forEach((client) => client.destroy());
+  const deps = {
+    sessions,
+    roles,
+    names: resourceNamesFromEmulator(admin),
+    region: emulator.region,
+    accountId,
+  };
   try {
     const gate = await startPermissionGate({
+      ...deps,
       emulator: emulator.endpoint,
       stsFront: front.endpoint,
-      sessions,
-      roles,
-      names: resourceNamesFromEmulator(admin),
-      region: emulator.region,
-      accountId,
       assumeRoleAsCaller: front.assumeRoleAsCaller,
       onCall: (call) => {
         options.trail?.append(gateCallRecord(call, emulator.region));
@@ -79,7 +83,7 @@ export async function startLocalGate<Front extends GatedStsFront>(
     return {
       gate,
       front,
-      roles,
+      deps,
       async close() {
         await gate.close();
         closeClients();

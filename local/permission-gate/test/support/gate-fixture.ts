@@ -52,7 +52,7 @@ export async function startGateFixture(): Promise<GateFixture> {
   const admin = adminClients(target);
   const silent = { write: () => undefined };
   const calls: GateCall[] = [];
-  const { gate, front, roles, close } = await startLocalGate(
+  const { gate, front, deps, close } = await startLocalGate(
     {
       emulator: target,
       accountId: emulatorAccountId,
@@ -130,9 +130,9 @@ export async function startGateFixture(): Promise<GateFixture> {
           PolicyDocument: JSON.stringify(policy),
         }),
       );
-      roles.forget();
+      deps.roles.forget();
     },
-    forgetPolicies: () => roles.forget(),
+    forgetPolicies: () => deps.roles.forget(),
     async stop() {
       await close();
       await front.close();
