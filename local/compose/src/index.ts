@@ -10,3 +10,7 @@ export {
   uploadProcessorRuntimeEnv,
   type UploadProcessorRuntimeConfig,
 } from './upload-processor-runtime.ts';
+export {
+  functionCredentialsFromIdentity,
+  type FunctionCredentialsSource,
+} from './function-credentials-from-identity.ts';

@@ -18,13 +18,19 @@ export const uploadProcessorRuntimeEnv = z.object({
    */
   AWS_ENDPOINT_URL: httpUrl,
   /**
-   * The function's AWS endpoint (its AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS): meant to be the
-   * permission gate; the emulator until the identity container vends the execution role's
-   * credentials (the gate refuses those of this runtime's own STS front: README, Known gaps).
+   * The function's AWS endpoint (its AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS): the permission
+   * gate, which knows the function's keys because the identity container issued them.
    */
   FUNCTION_AWS_ENDPOINT_URL: httpUrl,
   /** The execution role, assumed as lambda.amazonaws.com (its trust policy is checked). */
   FUNCTION_ROLE_ARN: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/, 'expected an IAM role ARN'),
+  /**
+   * Where the execution role's credentials come from: the identity container's function
+   * credentials endpoint, for this function (`…/functions/upload-processor/credentials`).
+   */
+  FUNCTION_CREDENTIALS_URL: httpUrl,
+  /** The token that endpoint asks for, on a volume only this container and identity mount; read at every request. */
+  FUNCTION_CREDENTIALS_TOKEN_FILE: z.string().min(1),
   /** The bucket whose `incoming/` objects trigger the function. */
   FILES_BUCKET: z.string().min(3),
   UPLOADS_TABLE: z.string().min(1),

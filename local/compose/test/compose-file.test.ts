@@ -293,6 +293,33 @@ describe('credentials reach the containers the way AWS hands them out', () => {
     }
   });
 
+  test("the Lambda function's execution role comes from the identity container, with a token on a volume only the two mount", () => {
+    const functions = Object.fromEntries(
+      (env('identity').KEYLESS_COMPOSE_FUNCTIONS ?? '')
+        .split(',')
+        .map((item) => item.split('=') as [string, string]),
+    );
+    expect(functions).toEqual({ 'upload-processor': 'upload-processor' });
+    expect(env('identity').KEYLESS_FUNCTION_CREDENTIALS_PORT).toBe('8092');
+    const runtime = service('upload-processor');
+    expect(env('upload-processor').FUNCTION_CREDENTIALS_URL).toBe(
+      `http://${env('identity').KEYLESS_ADVERTISED_HOST}:8092/functions/upload-processor/credentials`,
+    );
+    expect(env('upload-processor').FUNCTION_ROLE_ARN).toMatch(/:role\/upload-processor$/);
+    const tokenFile = env('upload-processor').FUNCTION_CREDENTIALS_TOKEN_FILE ?? '';
+    const mount = mountOf(runtime, tokenFile);
+    expect(mount?.read_only).toBe(true);
+    expect(mountersOf(mount?.source ?? '')).toEqual(['identity', 'upload-processor']);
+    const written = identity().volumes?.find((volume) => volume.source === mount?.source);
+    expect(written?.target).toBe(`${env('identity').KEYLESS_COMPOSE_FUNCTIONS_DIR}/upload-processor`);
+    expect(tokenFile.slice((mount?.target.length ?? 0) + 1)).toBe('token');
+    expect(all.volumes?.[mount?.source ?? '']?.driver_opts).toMatchObject({
+      type: 'tmpfs',
+      o: expect.stringMatching(/uid=1000,gid=1000,mode=0700/),
+    });
+    expect(runtime.user).toBe('1000:1000');
+  });
+
   test("the reporter's projected token is on a volume only it and the identity container mount, and it federates through the gate", () => {
     const reporter = service('usage-reporter');
     const tokenFile = env('usage-reporter').AWS_WEB_IDENTITY_TOKEN_FILE ?? '';
@@ -327,7 +354,7 @@ const gateOrigin = () =>
   `http://${env('identity').KEYLESS_ADVERTISED_HOST}:${env('identity').KEYLESS_GATE_PORT}`;
 
 describe('every workload calls AWS through the permission gate', () => {
-  /** The workloads (the Lambda function apart, below), and the variable naming each one's queue. */
+  /** The workloads (the Lambda function apart, below: its runtime has an endpoint of its own), and the variable naming each one's queue. */
   const workloads = ['api-1', 'api-2', 'ledger-worker', 'usage-reporter', 'usage-reporter-default-sa'];
   const queueVariables: Record<string, string> = { 'ledger-worker': 'QUEUE_URL' };
   const emulator = () => env('identity').AWS_ENDPOINT_URL ?? '';
@@ -354,13 +381,15 @@ describe('every workload calls AWS through the permission gate', () => {
     },
   );
 
-  test('the Lambda runtime (the Lambda service) works on the emulator; its function not through the gate yet (Known gaps)', () => {
+  test('the Lambda runtime (the Lambda service) works on the emulator; its function calls AWS through the gate', () => {
     expect(env('upload-processor').AWS_ENDPOINT_URL).toBe(emulator());
     expect(new URL(env('upload-processor').FAILURE_QUEUE_URL ?? '').origin).toBe(emulator());
-    // The gap, stated so that closing it must change this test: the function's credentials come
-    // from the runtime's own STS front, whose keys the gate in identity refuses as unknown.
-    expect(env('upload-processor').FUNCTION_AWS_ENDPOINT_URL).toBe(emulator());
-    expect(new URL(env('upload-processor').LEDGER_EVENTS_QUEUE_URL ?? '').origin).toBe(emulator());
+    // The function's keys are the identity container's (its function credentials endpoint), so
+    // the gate knows them: its endpoint and its queue name the gate.
+    expect(env('upload-processor').FUNCTION_AWS_ENDPOINT_URL).toBe(gateOrigin());
+    const queue = new URL(env('upload-processor').LEDGER_EVENTS_QUEUE_URL ?? '');
+    expect(queue.origin).toBe(gateOrigin());
+    expect(queue.pathname).toBe('/123456789012/ledger-events');
   });
 
   test('no workload names the emulator for an AWS call (the api only for its public JWKS)', () => {
@@ -372,7 +401,7 @@ describe('every workload calls AWS through the permission gate', () => {
       const expected = name.startsWith('api-')
         ? ['COGNITO_JWKS_URI']
         : name === 'upload-processor'
-          ? ['AWS_ENDPOINT_URL', 'FAILURE_QUEUE_URL', 'FUNCTION_AWS_ENDPOINT_URL', 'LEDGER_EVENTS_QUEUE_URL']
+          ? ['AWS_ENDPOINT_URL', 'FAILURE_QUEUE_URL']
           : [];
       expect(named, name).toEqual(expected);
     }
@@ -388,6 +417,8 @@ describe('every workload calls AWS through the permission gate', () => {
     expect(of('upload-processor').AWS_ENDPOINT_URL).toBe('http://localstack:4566');
     for (const name of workloads) expect(of(name).AWS_ENDPOINT_URL, name).toBe(gateOrigin());
     expect(of('ledger-worker').QUEUE_URL).toBe(`${gateOrigin()}/123456789012/ledger-events`);
+    expect(of('upload-processor').FUNCTION_AWS_ENDPOINT_URL).toBe(gateOrigin());
+    expect(of('upload-processor').LEDGER_EVENTS_QUEUE_URL).toBe(`${gateOrigin()}/123456789012/ledger-events`);
   });
 });
 

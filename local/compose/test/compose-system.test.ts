@@ -74,8 +74,6 @@ const trailCommand = [
 ];
 
 /** What each workload of the demo calls, as `<role> <IAM action>`: allowed by the gate, each at least once. */
-// Not yet the Lambda function's (upload-processor s3:GetObject, dynamodb:UpdateItem, sqs:SendMessage):
-// its credentials come from the runtime's own STS front, which the gate does not know (README, Known gaps).
 const workloadCalls = [
   'api dynamodb:PutItem',
   'api s3:PutObject',
@@ -85,6 +83,10 @@ const workloadCalls = [
   'ledger-worker sqs:DeleteMessage',
   'usage-reporter secretsmanager:GetSecretValue',
   'usage-reporter s3:PutObject',
+  // The Lambda function, with the execution role the identity container vends to its runtime.
+  'upload-processor s3:GetObject',
+  'upload-processor dynamodb:UpdateItem',
+  'upload-processor sqs:SendMessage',
 ];
 
 interface TrailRecord {

@@ -5,7 +5,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadComposeProject, type ComposeProject, type ComposeService } from '../src/index.ts';
+import {
+  functionCredentialsFromIdentity,
+  loadComposeProject,
+  type ComposeProject,
+  type ComposeService,
+} from '../src/index.ts';
 import {
   definedEnvironment,
   startComposeOnLoopback,
@@ -127,6 +132,35 @@ describe('the identity container, started with its compose environment', () => {
     expect(env.AWS_ROLE_ARN).toBe(compose.system.description.resources.roles['usage-reporter']);
   });
 
+  test("the Lambda runtime gets the function's execution role from identity, and the gate knows its keys", async () => {
+    const runtime = service('upload-processor');
+    const env = definedEnvironment(runtime);
+    const issuer = functionCredentialsFromIdentity({
+      url: compose.loopbackUrl(env.FUNCTION_CREDENTIALS_URL ?? ''),
+      tokenFile: compose.hostPath(runtime, env.FUNCTION_CREDENTIALS_TOKEN_FILE ?? ''),
+    });
+    const request = {
+      service: 'lambda.amazonaws.com',
+      roleArn: env.FUNCTION_ROLE_ARN ?? '',
+      sessionName: 'upload-processor',
+    };
+    const credentials = await issuer(request);
+    // What the function's processes get: these keys, and the gate as their endpoint.
+    const result = await callerIdentity({
+      AWS_REGION: env.AWS_REGION ?? '',
+      AWS_ENDPOINT_URL: compose.loopbackUrl(env.FUNCTION_AWS_ENDPOINT_URL ?? ''),
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+    });
+    expect(result.arn).toMatch(/:assumed-role\/upload-processor\/upload-processor$/);
+    // Another role than the one identity vends for the function is a misconfiguration, said so.
+    const apiRole = compose.system.description.resources.roles.api ?? '';
+    await expect(issuer({ ...request, roleArn: apiRole })).rejects.toThrow(
+      `vends ${env.FUNCTION_ROLE_ARN} for this function, not the configured ${apiRole}`,
+    );
+  });
+
   test("the gate decided those calls: each role's GetCallerIdentity is in the local CloudTrail", () => {
     const trail = readFileSync(compose.system.description.identity.trailFile, 'utf8')
       .split('\n')
@@ -143,7 +177,7 @@ describe('the identity container, started with its compose environment', () => {
       .filter((record) => record.eventName === 'GetCallerIdentity')
       .filter((record) => record.additionalEventData.decision === 'allowed')
       .map((record) => record.userIdentity.sessionContext?.sessionIssuer?.userName);
-    expect(new Set(callers)).toEqual(new Set(['api', 'ledger-worker', 'usage-reporter']));
+    expect(new Set(callers)).toEqual(new Set(['api', 'ledger-worker', 'usage-reporter', 'upload-processor']));
   });
 
   test('the Lambda runtime is configured with the execution role and queues the bootstrap made', () => {

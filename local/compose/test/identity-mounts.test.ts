@@ -13,17 +13,21 @@ import { repoRoot } from '../src/compose-project.ts';
 
 const serviceUser = 1000;
 
-/** Every file the identity container's program writes (local/system's start-system.ts and compose-tasks.ts, the gate's trail). */
+/** Every file the identity container's program writes (local/system's start-system.ts, compose-tasks.ts and function-credentials-endpoint.ts, the gate's trail). */
 function filesWritten(environment: Record<string, string | null>): string[] {
   const tokenDir = environment.KEYLESS_TOKEN_DIR ?? '';
   const tasksDir = environment.KEYLESS_COMPOSE_TASKS_DIR ?? '';
   const tasks = (environment.KEYLESS_COMPOSE_TASKS ?? '').split(',').map((task) => task.split('=')[0]);
+  const functionsDir = environment.KEYLESS_COMPOSE_FUNCTIONS_DIR ?? '';
+  const functions = (environment.KEYLESS_COMPOSE_FUNCTIONS ?? '').split(',').map((fn) => fn.split('=')[0]);
   return [
     // The projected service-account tokens: the reporter's own, and the namespace's default one.
     ...['usage-reporter', 'default'].map((account) =>
       join(tokenDir, account, 'eks.amazonaws.com', 'serviceaccount', 'token'),
     ),
     ...tasks.map((task) => join(tasksDir, task ?? '', 'token')),
+    // The Lambda runtime's function tokens (function-credentials-endpoint.ts).
+    ...functions.map((fn) => join(functionsDir, fn ?? '', 'token')),
     environment.KEYLESS_PLATFORM_FILE ?? '',
     // The local CloudTrail: a file a day under KEYLESS_TRAIL_DIR.
     // Unset, the program's default: .local/trail under /app, the image's (read-only).

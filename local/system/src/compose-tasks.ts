@@ -12,28 +12,43 @@ import type { EcsCredentialsEndpoint } from '@keyless/identity-plane';
 import { repoRoot } from '@keyless/local-platform';
 import * as z from 'zod';
 
-const composeTaskList = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()))
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(/^[\w-]{1,64}=[\w-]+$/, 'expected <credentials id>=<role>, comma-separated, e.g. api-1=api')
-          .transform((item) => {
-            const [credentialsId = '', role = ''] = item.split('=');
-            return { credentialsId, role };
-          })
-          .pipe(z.object({ credentialsId: z.string(), role: z.enum(ROLE_NAMES) })),
-      )
-      .min(1)
-      .refine((tasks) => new Set(tasks.map((task) => task.credentialsId)).size === tasks.length, {
-        message: 'a credentials id is listed twice',
-      }),
-  );
+/** `<name>=<role>,…` as docker-compose.yml writes it: each name once, each role one the model defines. */
+function namesWithRoles(expected: string, listedTwice: string) {
+  return z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()))
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[\w-]{1,64}=[\w-]+$/, expected)
+            .transform((item) => {
+              const [name = '', role = ''] = item.split('=');
+              return { name, role };
+            })
+            .pipe(z.object({ name: z.string(), role: z.enum(ROLE_NAMES) })),
+        )
+        .min(1)
+        .refine((items) => new Set(items.map((item) => item.name)).size === items.length, {
+          message: listedTwice,
+        }),
+    );
+}
+
+const composeTaskList = namesWithRoles(
+  'expected <credentials id>=<role>, comma-separated, e.g. api-1=api',
+  'a credentials id is listed twice',
+).transform((tasks) => tasks.map(({ name, role }) => ({ credentialsId: name, role })));
 
 export type ComposeTask = z.output<typeof composeTaskList>[number];
+
+const composeFunctionList = namesWithRoles(
+  'expected <function name>=<execution role>, comma-separated, e.g. upload-processor=upload-processor',
+  'a function is listed twice',
+).transform((functions) => functions.map(({ name, role }) => ({ functionName: name, role })));
+
+export type ComposeFunction = z.output<typeof composeFunctionList>[number];
 
 /** The settings `npm start` leaves at their defaults and docker-compose.yml sets. */
 export const composeEnv = z.object({
@@ -54,6 +69,19 @@ export const composeEnv = z.object({
     .string()
     .min(1)
     .default(join(repoRoot, '.local', 'compose-tasks')),
+  /**
+   * Lambda functions run in a container of their own (the local Lambda runtime) whose execution
+   * role this container vends: `<function name>=<role>,…`, e.g. `upload-processor=upload-processor`.
+   * Served by the function credentials endpoint (function-credentials-endpoint.ts).
+   */
+  KEYLESS_COMPOSE_FUNCTIONS: composeFunctionList.optional(),
+  /** Where each of those functions' token is written: `<dir>/<function name>/token`. */
+  KEYLESS_COMPOSE_FUNCTIONS_DIR: z
+    .string()
+    .min(1)
+    .default(join(repoRoot, '.local', 'compose-functions')),
+  /** The function credentials endpoint's port; a free one when unset. */
+  KEYLESS_FUNCTION_CREDENTIALS_PORT: z.optional(port),
 });
 
 /** `url` with its host replaced by the advertised one, when there is one. */
@@ -97,7 +125,7 @@ export async function registerComposeTasks(
 }
 
 /** Renamed into place, so a reader sees the old token or the new one, never part of one. */
-async function writeAtomically(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string): Promise<void> {
   const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   await mkdir(dirname(path), { recursive: true });
   try {

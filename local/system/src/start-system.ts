@@ -35,6 +35,7 @@ import {
 import { decisionsInTrail } from './decisions-in-trail.ts';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
+import { startFunctionCredentialsEndpoint } from './function-credentials-endpoint.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
 import { stopInOrder, type StopStep } from './stop-in-order.ts';
 
@@ -194,6 +195,21 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
         roles: platform.description.resources.roles,
       });
       stoppers.push(composeTasks);
+    }
+    if (config.KEYLESS_COMPOSE_FUNCTIONS) {
+      // The Lambda runtime's own container gets its function's execution role from here, so the
+      // gate knows the function's keys (function-credentials-endpoint.ts).
+      const functionCredentials = await startFunctionCredentialsEndpoint({
+        issuer: sts.issueServiceCredentials,
+        functions: config.KEYLESS_COMPOSE_FUNCTIONS,
+        roles: platform.description.resources.roles,
+        region,
+        directory: config.KEYLESS_COMPOSE_FUNCTIONS_DIR,
+        logger,
+        host: config.KEYLESS_BIND_HOST,
+        port: config.KEYLESS_FUNCTION_CREDENTIALS_PORT ?? 0,
+      });
+      stoppers.push(functionCredentials.close);
     }
 
     const podIdentity = await startPodIdentityAgent({

@@ -54,6 +54,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
     const stsPort = await freePort();
     const gatePort = await freePort();
     const ecsPort = await freePort();
+    const functionCredentialsPort = await freePort();
     const lines: Record<string, unknown>[] = [];
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -70,7 +71,9 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       KEYLESS_STS_PORT: String(stsPort),
       KEYLESS_GATE_PORT: String(gatePort),
       KEYLESS_ECS_CREDENTIALS_PORT: String(ecsPort),
+      KEYLESS_FUNCTION_CREDENTIALS_PORT: String(functionCredentialsPort),
       KEYLESS_COMPOSE_TASKS_DIR: local(composed.KEYLESS_COMPOSE_TASKS_DIR ?? ''),
+      KEYLESS_COMPOSE_FUNCTIONS_DIR: local(composed.KEYLESS_COMPOSE_FUNCTIONS_DIR ?? ''),
       KEYLESS_TOKEN_DIR: local(composed.KEYLESS_TOKEN_DIR ?? ''),
       KEYLESS_PLATFORM_FILE: local(composed.KEYLESS_PLATFORM_FILE ?? ''),
       KEYLESS_TRAIL_DIR: local(composed.KEYLESS_TRAIL_DIR ?? ''),
@@ -82,6 +85,10 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       [new URL(composed.AWS_ENDPOINT_URL ?? '').host, new URL(moto.endpoint).host],
       [`identity:${composed.KEYLESS_STS_PORT}`, `127.0.0.1:${stsPort}`],
       [`${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_GATE_PORT}`, `127.0.0.1:${gatePort}`],
+      [
+        `${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_FUNCTION_CREDENTIALS_PORT}`,
+        `127.0.0.1:${functionCredentialsPort}`,
+      ],
       [
         new URL(`http://${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_ECS_CREDENTIALS_PORT}`).host,
         `127.0.0.1:${ecsPort}`,
