@@ -17,6 +17,7 @@ import type { CloudTrailRecord } from './trail/cloudtrail-record.ts';
 export interface GatedStsFront {
   endpoint: string;
   assumeRoleAsCaller(caller: ChainingCaller, params: URLSearchParams, requestId: string): Promise<string>;
+  close(): Promise<void>;
 }
 
 export interface LocalGateOptions {
@@ -91,6 +92,7 @@ export async function startLocalGate<Front extends GatedStsFront>(
     };
   } catch (error) {
     closeClients();
+    await front.close();
     throw error;
   }
 }

@@ -20,15 +20,10 @@ import {
   type Capability,
   type PlatformDescription,
 } from '@keyless/local-platform';
-import { adminClients, emulatorAdminCredentials } from '@keyless/emulator-admin';
 import { createLogger, type Logger } from '@keyless/logging';
 import {
-  createIssuedSessions,
   createTrailWriter,
-  gateCallRecord,
-  resourceNamesFromEmulator,
-  rolePoliciesFromIam,
-  startPermissionGate,
+  startLocalGate,
   trailFileFor,
   type PermissionGate,
 } from '@keyless/permission-gate';
@@ -141,42 +136,35 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const { accountId } = platform.description;
     const arnOf = (name: 'usage-reporter') => roleArn({ partition: 'aws', accountId }, name);
 
-    const sessions = createIssuedSessions();
     const trailFile = trailFileFor(config.KEYLESS_TRAIL_DIR, new Date());
     const trail = createTrailWriter({ file: trailFile });
     stoppers.push(trail.close);
-    const sts = await startStsFront({
-      emulator: { endpoint: platform.description.endpoints.aws, region },
-      decisions: decisionsInTrail(createDecisionLog({ destination: options.destination }), trail, region),
-      githubIssuers: [issuers.github.issuerUrl],
-      ...(options.sessionDurations && { sessionDurations: options.sessionDurations }),
-      host: config.KEYLESS_BIND_HOST,
-      port: config.KEYLESS_STS_PORT ?? 0,
-      onSessionIssued: sessions.recordRoleSession,
-    });
+    const emulator = { endpoint: platform.description.endpoints.aws, region };
+    // The STS front, and in front of it and the emulator the permission gate: every workload's AWS
+    // endpoint. A statement changed in IAM (npm run break-policy) is enforced a second later.
+    const local = await startLocalGate(
+      {
+        emulator,
+        accountId,
+        trail,
+        logger: logger.child({ component: 'permission-gate' }),
+        host: config.KEYLESS_BIND_HOST,
+        port: config.KEYLESS_GATE_PORT ?? 0,
+      },
+      (onSessionIssued) =>
+        startStsFront({
+          emulator,
+          decisions: decisionsInTrail(createDecisionLog({ destination: options.destination }), trail, region),
+          githubIssuers: [issuers.github.issuerUrl],
+          ...(options.sessionDurations && { sessionDurations: options.sessionDurations }),
+          host: config.KEYLESS_BIND_HOST,
+          port: config.KEYLESS_STS_PORT ?? 0,
+          onSessionIssued,
+        }),
+    );
+    const { front: sts, gate } = local;
     stoppers.push(sts.close);
-
-    // The platform's own tooling (bootstrap, demo checks) keeps the emulator's administrator: the
-    // account's root, which IAM policies do not limit within the account.
-    sessions.recordRoot(emulatorAdminCredentials, accountId);
-    const gateAdmin = adminClients({ endpoint: platform.description.endpoints.aws, region });
-    stoppers.push(async () => Object.values(gateAdmin).forEach((client) => client.destroy()));
-    const gate = await startPermissionGate({
-      emulator: platform.description.endpoints.aws,
-      stsFront: sts.endpoint,
-      sessions,
-      // A statement changed in IAM (aws iam put-role-policy) is enforced a second later.
-      roles: rolePoliciesFromIam(gateAdmin.iam, { cacheMs: 1_000 }),
-      names: resourceNamesFromEmulator(gateAdmin),
-      region,
-      accountId,
-      assumeRoleAsCaller: sts.assumeRoleAsCaller,
-      onCall: (call) => trail.append(gateCallRecord(call, region)),
-      logger: logger.child({ component: 'permission-gate' }),
-      host: config.KEYLESS_BIND_HOST,
-      port: config.KEYLESS_GATE_PORT ?? 0,
-    });
-    stoppers.push(gate.close);
+    stoppers.push(local.close);
 
     const ecs = await startEcsCredentialsEndpoint({
       issuer: sts.issueServiceCredentials,
