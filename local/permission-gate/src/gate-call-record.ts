@@ -31,6 +31,9 @@ export function gateCallRecord(call: GateCall, region: string): CloudTrailRecord
     authorizations: resolved?.authorizations ?? [],
     outcome,
     requestId: call.requestId,
+    ...(request.tls && {
+      tls: { ...request.tls, ...(request.headers.host && { host: request.headers.host }) },
+    }),
     ...(!decision.allowed && { reason: `${decision.stage}: ${decision.error.message}` }),
   });
 }

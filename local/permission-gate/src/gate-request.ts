@@ -16,6 +16,8 @@ export interface GateRequest {
   sourceIp: string;
   /** Whether the request reached the gate over TLS (aws:SecureTransport). */
   secureTransport: boolean;
+  /** The TLS the request came over, for the trail's tlsDetails. */
+  tls?: { version: string; cipherSuite: string };
 }
 
 /** Credentials the identity plane issued (or the emulator administrator's), as the gate knows them. */

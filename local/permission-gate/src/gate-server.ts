@@ -3,7 +3,9 @@
 // the refused ones itself, in the service's own error format.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { ChainingCaller } from '@keyless/identity-plane';
 import type { Logger } from '@keyless/logging';
 import { detectProtocol } from './authorize/detect-protocol.ts';
@@ -35,10 +37,14 @@ export interface PermissionGateOptions extends DecideDeps {
   port?: number;
   /** Bodies above this are refused before any work: 64 MiB by default. */
   maxBodyBytes?: number;
+  /** Also serve HTTPS with this certificate (local-tls.ts): calls over it have aws:SecureTransport true. */
+  tls?: { cert: string; key: string; port?: number };
 }
 
 export interface PermissionGate {
   endpoint: string;
+  /** The HTTPS endpoint, when `tls` was given. */
+  tlsEndpoint?: string;
   close(): Promise<void>;
 }
 
@@ -129,18 +135,33 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
     return forwardCall(options.emulator, request, res);
   }
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error }, 'the permission gate failed on a call');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('the local permission gate failed; see its log');
     });
-  });
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const { address, port } = server.address() as AddressInfo;
+  };
+  const host = options.host ?? '127.0.0.1';
+  const plain = await listen(createServer(onRequest), host, options.port ?? 0, 'http');
+  const secure =
+    options.tls &&
+    (await listen(createHttpsServer(options.tls, onRequest), host, options.tls.port ?? 0, 'https'));
   return {
-    endpoint: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    endpoint: plain.url,
+    ...(secure && { tlsEndpoint: secure.url }),
+    close: async () => {
+      await Promise.all([plain.close(), secure?.close()]);
+    },
+  };
+}
+
+async function listen(server: Server, host: string, port: number, scheme: 'http' | 'https') {
+  server.listen(port, host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { address, port: bound } = server.address() as AddressInfo;
+  return {
+    url: `${scheme}://${address.includes(':') ? `[${address}]` : address}:${bound}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -204,7 +225,13 @@ function gateRequest(req: IncomingMessage, body: Buffer): GateRequest {
     headers,
     body,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-    secureTransport: false,
+    secureTransport: req.socket instanceof TLSSocket && req.socket.encrypted,
+    ...(req.socket instanceof TLSSocket && {
+      tls: {
+        version: req.socket.getProtocol() ?? 'unknown',
+        cipherSuite: req.socket.getCipher().standardName,
+      },
+    }),
   };
 }
 

@@ -44,3 +44,4 @@ export { rolePoliciesFromIam, type RolePolicies, type RolePolicySource } from '.
 export { resourceNamesFromEmulator, type ResourceNames } from './resource-names.ts';
 export { gateCallRecord } from './gate-call-record.ts';
 export { startLocalGate, type GatedStsFront, type LocalGate, type LocalGateOptions } from './local-gate.ts';
+export { createLocalTls, type LocalTls } from './local-tls.ts';

@@ -32,6 +32,8 @@ export interface LocalGateOptions {
   policyCacheMs?: number;
   host?: string;
   port?: number;
+  /** Also serve HTTPS (createLocalTls), for workloads that trust its CA. */
+  tls?: { cert: string; key: string; port?: number };
 }
 
 export interface LocalGate<Front> {
@@ -80,6 +82,7 @@ export async function startLocalGate<Front extends GatedStsFront>(
       logger: options.logger,
       ...(options.host !== undefined && { host: options.host }),
       ...(options.port !== undefined && { port: options.port }),
+      ...(options.tls && { tls: options.tls }),
     });
     return {
       gate,

@@ -9,11 +9,15 @@ import {
   DeleteRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { Agent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { emulatorAccountId } from '@keyless/emulator-admin';
 import type { TemporaryCredentials } from '@keyless/identity-plane';
 import type { PolicyDocument } from '@keyless/iam-policy';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
+import { gateCallRecord } from '../src/gate-call-record.ts';
+import type { GateCall } from '../src/gate-server.ts';
 import { gateNeeds, startGateFixture, type GateFixture } from './support/gate-fixture.ts';
 
 emulatorSuite(gateNeeds, () => {
@@ -134,6 +138,60 @@ emulatorSuite(gateNeeds, () => {
       const getObject = fixture.calls.find((call) => call.decision.resolved?.operation === 'GetObject');
       expect(getObject?.decision.session?.role?.arn).toBe(roleArn);
       expect(getObject?.status).toBe(403);
+    });
+  });
+
+  describe('TLS', () => {
+    test('over HTTPS aws:SecureTransport is true, over HTTP false; the trail keeps the TLS details', async () => {
+      const roleArn = await fixture.createTaskRole(fixture.platform.uniqueName('gate-tls-only'), {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: `arn:aws:s3:::${fixture.bucket}/*`,
+            Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+          },
+        ],
+      });
+      const credentials = await fixture.taskCredentials(roleArn);
+      await fixture.admin.s3.send(
+        new PutObjectCommand({ Bucket: fixture.bucket, Key: 'tls/t.txt', Body: 't' }),
+      );
+      const read = new GetObjectCommand({ Bucket: fixture.bucket, Key: 'tls/t.txt' });
+      const overTls = new S3Client({
+        region: fixture.platform.region,
+        endpoint: fixture.gate.tlsEndpoint,
+        forcePathStyle: true,
+        credentials,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: fixture.caCertificate }) }),
+      });
+      const object = await overTls.send(read);
+      expect(await object.Body?.transformToString()).toBe('t');
+      const plain = await refusal(s3(credentials).send(read));
+      expect(plain).toMatchObject({ name: 'AccessDenied', status: 403 });
+
+      const secure = fixture.calls.filter((call) => call.request.secureTransport);
+      expect(secure.at(-1)?.request.tls?.version).toMatch(/^TLSv1\.[23]$/);
+      expect(gateCallRecord(secure.at(-1) as GateCall, fixture.platform.region).tlsDetails).toMatchObject({
+        tlsVersion: expect.stringMatching(/^TLSv1\.[23]$/),
+        clientProvidedHostHeader: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      });
+    });
+
+    test('a client that does not trust the local CA refuses the gate', async () => {
+      const untrusting = new S3Client({
+        region: fixture.platform.region,
+        endpoint: fixture.gate.tlsEndpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+        maxAttempts: 1,
+      });
+      const error = await refusal(
+        untrusting.send(new GetObjectCommand({ Bucket: fixture.bucket, Key: 'tls/t.txt' })),
+      );
+      expect(error.message).toMatch(/self.signed|unable to verify|certificate/i);
     });
   });
 

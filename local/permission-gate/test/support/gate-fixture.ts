@@ -16,6 +16,7 @@ import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import type { Capability } from '@keyless/local-platform';
 import type { GateCall, PermissionGate } from '../../src/gate-server.ts';
 import { startLocalGate } from '../../src/local-gate.ts';
+import { createLocalTls } from '../../src/local-tls.ts';
 
 export const gateNeeds: readonly Capability[] = [
   'iam',
@@ -30,6 +31,8 @@ export interface GateFixture {
   platform: TestPlatform;
   front: StsFront;
   gate: PermissionGate;
+  /** The CA the gate's HTTPS certificate chains to. */
+  caCertificate: string;
   admin: ReturnType<typeof adminClients>;
   bucket: string;
   queueUrl: string;
@@ -52,8 +55,10 @@ export async function startGateFixture(): Promise<GateFixture> {
   const admin = adminClients(target);
   const silent = { write: () => undefined };
   const calls: GateCall[] = [];
+  const tls = await createLocalTls(['127.0.0.1', 'localhost']);
   const { gate, front, deps, close } = await startLocalGate(
     {
+      tls,
       emulator: target,
       accountId: emulatorAccountId,
       onCall: (call) => calls.push(call),
@@ -95,6 +100,7 @@ export async function startGateFixture(): Promise<GateFixture> {
     platform,
     front,
     gate,
+    caCertificate: tls.caCertificate,
     admin,
     bucket,
     queueUrl: QueueUrl,
