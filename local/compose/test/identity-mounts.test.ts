@@ -32,6 +32,8 @@ function filesWritten(environment: Record<string, string | null>): string[] {
     // The local CloudTrail: a file a day under KEYLESS_TRAIL_DIR.
     // Unset, the program's default: .local/trail under /app, the image's (read-only).
     join(environment.KEYLESS_TRAIL_DIR ?? '/app/.local/trail', '2026-01-01.jsonl'),
+    // The local CA's certificate, made at every start.
+    environment.KEYLESS_CA_FILE ?? '/app/.local/keyless-local-ca.pem',
   ];
 }
 

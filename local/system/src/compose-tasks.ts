@@ -59,6 +59,7 @@ export const composeEnv = z.object({
   /** Fixed ports instead of free ones, so that a compose file can name them. */
   KEYLESS_STS_PORT: z.optional(port),
   KEYLESS_GATE_PORT: z.optional(port),
+  KEYLESS_GATE_TLS_PORT: z.optional(port),
   KEYLESS_ECS_CREDENTIALS_PORT: z.optional(port),
   /** ECS tasks to register under fixed credentials ids: `<id>=<role>,…`, e.g. `api-1=api`. */
   KEYLESS_COMPOSE_TASKS: composeTaskList.optional(),

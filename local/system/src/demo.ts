@@ -13,6 +13,7 @@ import { adminClients } from '@keyless/emulator-admin';
 import pg from 'pg';
 import { rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runUsageReporter } from './run-usage-reporter.ts';
+import { trustLocalCa } from './trust-local-ca.ts';
 import type { SystemDescription } from './start-system.ts';
 import { connectedSpans, readSpans, renderTree } from './trace-tree.ts';
 
@@ -373,6 +374,8 @@ export async function runDemo(
   print: (text: string) => void,
   options: DemoOptions = {},
 ): Promise<number> {
+  // The api presigns URLs on the gate's HTTPS endpoint, whose certificate the local CA signed.
+  trustLocalCa(system.identity.caFile);
   const state: DemoState = {
     system,
     runReporter: options.runReporter ?? reporterProcess(system),

@@ -4,16 +4,17 @@ import { startServiceProcess, type OutputLine } from './service-process.ts';
 import type { SystemDescription } from './start-system.ts';
 
 /**
- * What every local service gets besides its credentials: the region, the permission gate as its
- * AWS endpoint (every call signed, decided and recorded; web-identity federation reaches the STS
- * front through it), and where its spans go. Service code cannot tell this
+ * What every local service gets besides its credentials: the region, the permission gate over
+ * HTTPS as its AWS endpoint (every call signed, decided and recorded; web-identity federation
+ * reaches the STS front through it) with the local CA to trust, and where its spans go. Service code cannot tell this
  * from AWS, where the same variables are simply absent or point at AWS.
  */
 export function serviceEnvironment(d: SystemDescription, service: string): Record<string, string> {
   return {
     AWS_REGION: d.region,
-    AWS_ENDPOINT_URL: d.identity.gateEndpoint,
-    AWS_ENDPOINT_URL_STS: d.identity.gateEndpoint,
+    AWS_ENDPOINT_URL: d.identity.gateTlsEndpoint,
+    AWS_ENDPOINT_URL_STS: d.identity.gateTlsEndpoint,
+    NODE_EXTRA_CA_CERTS: d.identity.caFile,
     DEPLOY_ENV: 'local',
     LOG_LEVEL: 'info',
     OTEL_SERVICE_NAME: service,
@@ -26,7 +27,7 @@ export function serviceEnvironment(d: SystemDescription, service: string): Recor
  * host (not to AWS_ENDPOINT_URL) when the two differ, which would go around the gate.
  */
 export function viaGate(d: SystemDescription, queueUrl: string): string {
-  return new URL(new URL(queueUrl).pathname, d.identity.gateEndpoint).toString();
+  return new URL(new URL(queueUrl).pathname, d.identity.gateTlsEndpoint).toString();
 }
 
 /**

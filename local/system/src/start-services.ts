@@ -157,8 +157,9 @@ export async function startServices(
         environment: {
           UPLOADS_TABLE: d.resources.names.uploadsTable,
           LEDGER_EVENTS_QUEUE_URL: viaGate(d, d.resources.queues.ledgerEvents.url),
-          AWS_ENDPOINT_URL: d.identity.gateEndpoint,
-          AWS_ENDPOINT_URL_STS: d.identity.gateEndpoint,
+          AWS_ENDPOINT_URL: d.identity.gateTlsEndpoint,
+          AWS_ENDPOINT_URL_STS: d.identity.gateTlsEndpoint,
+          NODE_EXTRA_CA_CERTS: d.identity.caFile,
         },
       },
       trigger: { bucket: d.resources.names.bucket, prefix: INCOMING_PREFIX },

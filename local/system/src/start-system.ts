@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { roleArn } from '@keyless/iam-model';
 import {
   createDecisionLog,
@@ -22,6 +23,7 @@ import {
 } from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
 import {
+  createLocalTls,
   createTrailWriter,
   startLocalGate,
   trailFileFor,
@@ -53,6 +55,13 @@ export interface SystemDescription extends PlatformDescription {
      * policies before the emulator sees it.
      */
     gateEndpoint: string;
+    /**
+     * The gate over HTTPS, with a certificate of the local CA (`caFile`): what the system's own
+     * services use, so aws:SecureTransport is true for their calls as on AWS.
+     */
+    gateTlsEndpoint: string;
+    /** The local CA's certificate: NODE_EXTRA_CA_CERTS for a workload, --cacert for curl. */
+    caFile: string;
     /** The local CloudTrail: one JSON line per call through the gate (`npm run trail`). */
     trailFile: string;
     stsEndpoint: string;
@@ -140,6 +149,11 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const trail = createTrailWriter({ file: trailFile });
     stoppers.push(trail.close);
     const emulator = { endpoint: platform.description.endpoints.aws, region };
+    const advertisedHost = config.KEYLESS_ADVERTISED_HOST;
+    const tls = await createLocalTls(['127.0.0.1', 'localhost', ...(advertisedHost ? [advertisedHost] : [])]);
+    await mkdir(dirname(config.KEYLESS_CA_FILE), { recursive: true });
+    await writeFile(config.KEYLESS_CA_FILE, tls.caCertificate);
+    stoppers.push(() => rm(config.KEYLESS_CA_FILE, { force: true }));
     // The STS front, and in front of it and the emulator the permission gate: every workload's AWS
     // endpoint. A statement changed in IAM (npm run break-policy) is enforced a second later.
     const local = await startLocalGate(
@@ -150,6 +164,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
         logger: logger.child({ component: 'permission-gate' }),
         host: config.KEYLESS_BIND_HOST,
         port: config.KEYLESS_GATE_PORT ?? 0,
+        tls: { ...tls, port: config.KEYLESS_GATE_TLS_PORT ?? 0 },
       },
       (onSessionIssued) =>
         startStsFront({
@@ -234,6 +249,8 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
         ...platform.description,
         identity: {
           gateEndpoint: advertisedUrl(gate.endpoint, config.KEYLESS_ADVERTISED_HOST),
+          gateTlsEndpoint: advertisedUrl(gate.tlsEndpoint ?? '', config.KEYLESS_ADVERTISED_HOST),
+          caFile: config.KEYLESS_CA_FILE,
           trailFile,
           stsEndpoint: advertisedUrl(sts.endpoint, config.KEYLESS_ADVERTISED_HOST),
           issuers: { eks: issuers.eks.issuerUrl, github: issuers.github.issuerUrl },

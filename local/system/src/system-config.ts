@@ -30,6 +30,8 @@ export const systemEnv = z.object({
   KEYLESS_REPORT_INTERVAL_SECONDS: z._default(durationSeconds, 300),
   /** The local CloudTrail's directory: one JSON-lines file per day (`npm run trail`). */
   KEYLESS_TRAIL_DIR: z.string().min(1).default(join(localStateDir, 'trail')),
+  /** The local CA's certificate (made at every start): what workloads and curl trust for the gate's HTTPS. */
+  KEYLESS_CA_FILE: z.string().min(1).default(join(localStateDir, 'keyless-local-ca.pem')),
   /** Where projected service-account token files are written. */
   KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
   /** docker compose only: see compose-tasks.ts. */

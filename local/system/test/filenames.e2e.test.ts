@@ -11,6 +11,7 @@ import { adminClients } from '@keyless/emulator-admin';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServices, type RunningServices } from '../src/start-services.ts';
+import { trustLocalCa } from '../src/trust-local-ca.ts';
 import { startTestSystem } from './system-fixture.ts';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { systemNeeds } from '../src/index.ts';
@@ -23,6 +24,8 @@ emulatorSuite(systemNeeds, () => {
 
   beforeAll(async () => {
     fixture = await startTestSystem();
+    // The api presigns on the gate's HTTPS endpoint; this process follows those URLs.
+    trustLocalCa(fixture.system.description.identity.caFile);
     services = await startServices(fixture.system, {
       tracesFile: join(fixture.dir, 'traces.jsonl'),
       output: () => undefined,
@@ -163,29 +166,35 @@ emulatorSuite(systemNeeds, () => {
         return expected.every((call) => seen.allowed.has(call)) ? seen : undefined;
       });
       expect(calls.denied).toEqual([]);
+      // Over the gate's HTTPS endpoint, so aws:SecureTransport was true for each, as on AWS.
+      expect(calls.overPlainHttp).toEqual([]);
     });
   });
 });
 
 interface TrailLine {
   userIdentity: { sessionContext?: { sessionIssuer?: { userName?: string } } };
+  eventName: string;
+  tlsDetails?: { tlsVersion: string };
   errorCode?: string;
   additionalEventData: { decision: string; authorizations?: { action: string }[] };
 }
 
 /** The role × IAM action pairs the gate allowed, and any call it refused, from the local CloudTrail. */
-function gatedCalls(trailFile: string): { allowed: Set<string>; denied: string[] } {
+function gatedCalls(trailFile: string): { allowed: Set<string>; denied: string[]; overPlainHttp: string[] } {
   const allowed = new Set<string>();
   const denied: string[] = [];
+  const overPlainHttp: string[] = [];
   const lines = existsSync(trailFile) ? readFileSync(trailFile, 'utf8').split('\n').filter(Boolean) : [];
   for (const record of lines.map((line) => JSON.parse(line) as TrailLine)) {
     const role = record.userIdentity.sessionContext?.sessionIssuer?.userName;
     if (!role) continue;
+    if (!record.tlsDetails) overPlainHttp.push(`${role} ${record.eventName}`);
     for (const { action } of record.additionalEventData.authorizations ?? []) {
       if (record.additionalEventData.decision === 'denied')
         denied.push(`${role} ${action} ${record.errorCode}`);
       else allowed.add(`${role} ${action}`);
     }
   }
-  return { allowed, denied };
+  return { allowed, denied, overPlainHttp };
 }

@@ -35,6 +35,7 @@ emulatorSuite(systemNeeds, () => {
       KEYLESS_PLATFORM_FILE: join(dir, 'platform.json'),
       KEYLESS_TOKEN_DIR: join(dir, 'tokens'),
       KEYLESS_TRAIL_DIR: join(dir, 'trail'),
+      KEYLESS_CA_FILE: join(dir, 'keyless-local-ca.pem'),
       KEYLESS_COMPOSE_FUNCTIONS: 'upload-processor=upload-processor',
       KEYLESS_COMPOSE_FUNCTIONS_DIR: join(dir, 'compose-functions'),
       KEYLESS_FUNCTION_CREDENTIALS_PORT: String(port),

@@ -19,6 +19,7 @@ export async function startTestSystem(options: Omit<SystemOptions, 'destination'
     KEYLESS_PLATFORM_FILE: join(dir, 'platform.json'),
     KEYLESS_TOKEN_DIR: join(dir, 'tokens'),
     KEYLESS_TRAIL_DIR: join(dir, 'trail'),
+    KEYLESS_CA_FILE: join(dir, 'keyless-local-ca.pem'),
   });
   const system: RunningSystem = await startSystem(config, { ...options, destination });
   return {

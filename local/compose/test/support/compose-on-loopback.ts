@@ -77,6 +77,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       KEYLESS_TOKEN_DIR: local(composed.KEYLESS_TOKEN_DIR ?? ''),
       KEYLESS_PLATFORM_FILE: local(composed.KEYLESS_PLATFORM_FILE ?? ''),
       KEYLESS_TRAIL_DIR: local(composed.KEYLESS_TRAIL_DIR ?? ''),
+      KEYLESS_CA_FILE: local(composed.KEYLESS_CA_FILE ?? ''),
     });
     const system = await startSystem(config, { destination });
     stoppers.push(system.stop);

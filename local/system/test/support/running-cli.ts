@@ -29,6 +29,7 @@ export async function startCli(workDir: string, args: string[] = []): Promise<Ru
       KEYLESS_PLATFORM_FILE: platformFile,
       KEYLESS_TOKEN_DIR: join(workDir, 'tokens'),
       KEYLESS_TRAIL_DIR: join(workDir, 'trail'),
+      KEYLESS_CA_FILE: join(workDir, 'keyless-local-ca.pem'),
       KEYLESS_TRACES_FILE: join(workDir, 'traces.jsonl'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
