@@ -25,3 +25,4 @@ export {
   type RoleDefinition,
   type RoleName,
 } from './model-types.ts';
+export { tlsOnlyBucketPolicy } from './resource-policies.ts';

@@ -45,3 +45,4 @@ export { resourceNamesFromEmulator, type ResourceNames } from './resource-names.
 export { gateCallRecord } from './gate-call-record.ts';
 export { startLocalGate, type GatedStsFront, type LocalGate, type LocalGateOptions } from './local-gate.ts';
 export { createLocalTls, type LocalTls } from './local-tls.ts';
+export { modelResourcePolicies } from './model-resource-policies.ts';

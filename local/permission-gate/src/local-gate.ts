@@ -4,12 +4,14 @@
 // resource names looked up, and every call appended to a trail.
 import { adminClients, emulatorAdminCredentials } from '@keyless/emulator-admin';
 import type { ChainingCaller } from '@keyless/identity-plane';
+import type { PolicyDocument } from '@keyless/iam-policy';
 import type { Logger } from '@keyless/logging';
 import { gateCallRecord } from './gate-call-record.ts';
 import type { DecideDeps } from './decide-call.ts';
 import { startPermissionGate, type GateCall, type PermissionGate } from './gate-server.ts';
 import { createIssuedSessions, type RoleSessionIssued } from './issued-sessions.ts';
 import { resourceNamesFromEmulator } from './resource-names.ts';
+import { modelResourcePolicies } from './model-resource-policies.ts';
 import { rolePoliciesFromIam, type RolePolicySource } from './role-policies.ts';
 import type { CloudTrailRecord } from './trail/cloudtrail-record.ts';
 
@@ -32,6 +34,8 @@ export interface LocalGateOptions {
   policyCacheMs?: number;
   host?: string;
   port?: number;
+  /** Resource-based policies by the owning resource's ARN (the model's bucket policy). */
+  resourcePolicies?: Readonly<Record<string, PolicyDocument>>;
   /** Also serve HTTPS (createLocalTls), for workloads that trust its CA. */
   tls?: { cert: string; key: string; port?: number };
 }
@@ -65,6 +69,7 @@ export async function startLocalGate<Front extends GatedStsFront>(
   const deps = {
     sessions,
     roles,
+    resources: modelResourcePolicies(options.resourcePolicies ?? {}),
     names: resourceNamesFromEmulator(admin),
     region: emulator.region,
     accountId,

@@ -180,6 +180,32 @@ emulatorSuite(gateNeeds, () => {
       });
     });
 
+    test("a bucket policy requiring TLS (the CDK's enforceSSL) denies plain HTTP, whatever the role may do", async () => {
+      const bucket = fixture.tlsBucket;
+      const roleArn = await fixture.createTaskRole(fixture.platform.uniqueName('gate-bucket-writer'), {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: `arn:aws:s3:::${bucket}/*` },
+        ],
+      });
+      const credentials = await fixture.taskCredentials(roleArn);
+      const put = new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: 'a' });
+      const overTls = new S3Client({
+        region: fixture.platform.region,
+        endpoint: fixture.gate.tlsEndpoint,
+        forcePathStyle: true,
+        credentials,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: fixture.caCertificate }) }),
+      });
+      await overTls.send(put);
+      const plain = await refusal(s3(credentials).send(put));
+      expect(plain).toMatchObject({ name: 'AccessDenied', status: 403 });
+      expect(plain.message).toContain(
+        `is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${bucket}/a.txt with an explicit deny in a resource-based policy`,
+      );
+    });
+
     test('a client that does not trust the local CA refuses the gate', async () => {
       const untrusting = new S3Client({
         region: fixture.platform.region,

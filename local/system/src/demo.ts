@@ -9,6 +9,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { fromTokenFile } from '@aws-sdk/credential-providers';
+import { REPORT_POINTER_KEY } from '@keyless/contracts';
 import { adminClients } from '@keyless/emulator-admin';
 import pg from 'pg';
 import { rehearsals, rehearse } from './rehearse-deploy.ts';
@@ -117,18 +118,26 @@ async function ledgerRow(system: SystemDescription, uploadId: string) {
   }
 }
 
-/** What a pod with the usage-reporter's IRSA variables can do: its own role's credentials, through the gate. */
-async function readAsReporter(system: SystemDescription, key: string): Promise<void> {
-  const { gateEndpoint, irsa } = system.identity;
+/**
+ * What a pod with the usage-reporter's IRSA variables can do: its own role's credentials, through
+ * the gate — over HTTPS as the system's services call it, or over plain HTTP.
+ */
+async function readAsReporter(
+  system: SystemDescription,
+  key: string,
+  over: 'tls' | 'plain' = 'tls',
+): Promise<void> {
+  const { gateEndpoint, gateTlsEndpoint, irsa } = system.identity;
+  const endpoint = over === 'tls' ? gateTlsEndpoint : gateEndpoint;
   const s3 = new S3Client({
     region: system.region,
-    endpoint: gateEndpoint,
+    endpoint,
     forcePathStyle: true,
     maxAttempts: 1,
     credentials: fromTokenFile({
       roleArn: irsa.AWS_ROLE_ARN,
       webIdentityTokenFile: irsa.AWS_WEB_IDENTITY_TOKEN_FILE,
-      clientConfig: { region: system.region, endpoint: gateEndpoint },
+      clientConfig: { region: system.region, endpoint },
     }),
   });
   try {
@@ -299,6 +308,28 @@ export const demoSteps: DemoStep[] = [
         `the denial does not name the action and resource: ${error?.message}`,
       );
       return `${error?.name}: ${error?.message} (npm run trail -- --denied shows the record)`;
+    },
+  },
+  {
+    title: 'denied: plain HTTP to the bucket (its policy requires TLS)',
+    mechanism:
+      "the bucket policy (the CDK's enforceSSL) denies every request with aws:SecureTransport false, whoever asks",
+    run: async (state) => {
+      const { system } = state;
+      await readAsReporter(system, REPORT_POINTER_KEY, 'tls');
+      const error = await readAsReporter(system, REPORT_POINTER_KEY, 'plain').then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expectThat(
+        error?.name === 'AccessDenied',
+        `expected AccessDenied over HTTP, got ${error?.name ?? 'the object'}`,
+      );
+      expectThat(
+        Boolean(error?.message.includes('with an explicit deny in a resource-based policy')),
+        `the denial does not name the bucket policy: ${error?.message}`,
+      );
+      return `over HTTPS the reporter reads ${REPORT_POINTER_KEY}; over HTTP ${error?.name}: ${error?.message}`;
     },
   },
   {

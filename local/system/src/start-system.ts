@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { roleArn } from '@keyless/iam-model';
+import { roleArn, tlsOnlyBucketPolicy } from '@keyless/iam-model';
 import {
   createDecisionLog,
   startEcsCredentialsEndpoint,
@@ -149,6 +149,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const trail = createTrailWriter({ file: trailFile });
     stoppers.push(trail.close);
     const emulator = { endpoint: platform.description.endpoints.aws, region };
+    const bucketArn = `arn:aws:s3:::${platform.description.resources.names.bucket}`;
     const advertisedHost = config.KEYLESS_ADVERTISED_HOST;
     const tls = await createLocalTls(['127.0.0.1', 'localhost', ...(advertisedHost ? [advertisedHost] : [])]);
     await mkdir(dirname(config.KEYLESS_CA_FILE), { recursive: true });
@@ -161,6 +162,8 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
         emulator,
         accountId,
         trail,
+        // The bucket's own policy, as the CDK app deploys it: no request without TLS.
+        resourcePolicies: { [bucketArn]: tlsOnlyBucketPolicy(bucketArn) },
         logger: logger.child({ component: 'permission-gate' }),
         host: config.KEYLESS_BIND_HOST,
         port: config.KEYLESS_GATE_PORT ?? 0,

@@ -17,6 +17,7 @@ import type { Capability } from '@keyless/local-platform';
 import type { GateCall, PermissionGate } from '../../src/gate-server.ts';
 import { startLocalGate } from '../../src/local-gate.ts';
 import { createLocalTls } from '../../src/local-tls.ts';
+import { tlsOnlyBucketPolicy } from '@keyless/iam-model';
 
 export const gateNeeds: readonly Capability[] = [
   'iam',
@@ -35,6 +36,8 @@ export interface GateFixture {
   caCertificate: string;
   admin: ReturnType<typeof adminClients>;
   bucket: string;
+  /** A bucket under the model's TLS-only bucket policy. */
+  tlsBucket: string;
   queueUrl: string;
   /** Every call the gate decided, in order. */
   calls: GateCall[];
@@ -56,9 +59,12 @@ export async function startGateFixture(): Promise<GateFixture> {
   const silent = { write: () => undefined };
   const calls: GateCall[] = [];
   const tls = await createLocalTls(['127.0.0.1', 'localhost']);
+  // A bucket whose policy (the gate's, from the model) refuses plain HTTP, as the system's bucket.
+  const tlsBucket = platform.uniqueName('gate-tls-bucket');
   const { gate, front, deps, close } = await startLocalGate(
     {
       tls,
+      resourcePolicies: { [`arn:aws:s3:::${tlsBucket}`]: tlsOnlyBucketPolicy(`arn:aws:s3:::${tlsBucket}`) },
       emulator: target,
       accountId: emulatorAccountId,
       onCall: (call) => calls.push(call),
@@ -74,12 +80,14 @@ export async function startGateFixture(): Promise<GateFixture> {
   );
 
   const bucket = platform.uniqueName('gate-files');
-  await admin.s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      CreateBucketConfiguration: { LocationConstraint: platform.region as BucketLocationConstraint },
-    }),
-  );
+  for (const name of [bucket, tlsBucket]) {
+    await admin.s3.send(
+      new CreateBucketCommand({
+        Bucket: name,
+        CreateBucketConfiguration: { LocationConstraint: platform.region as BucketLocationConstraint },
+      }),
+    );
+  }
   const { QueueUrl = '' } = await admin.sqs.send(
     new CreateQueueCommand({ QueueName: platform.uniqueName('gate-events') }),
   );
@@ -103,6 +111,7 @@ export async function startGateFixture(): Promise<GateFixture> {
     caCertificate: tls.caCertificate,
     admin,
     bucket,
+    tlsBucket,
     queueUrl: QueueUrl,
     calls,
     async createTaskRole(name, policy) {
