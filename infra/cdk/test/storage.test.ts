@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
+import { tlsOnlyBucketPolicy } from '@keyless/iam-model';
 import {
   allResources,
   defined,
@@ -56,6 +57,18 @@ describe('S3 buckets', () => {
       expect(policy && tlsOnly(policy.Statement)).toBe(true);
     },
   );
+
+  it("files bucket: its Deny statements are the model's (what the local permission gate enforces)", () => {
+    const files = bucketIn('uploads');
+    const policy = defined(policyFor('AWS::S3::BucketPolicy', 'Bucket', files.id), 'files bucket policy');
+    const shape = ({ Effect, Principal, Action, Condition }: Record<string, unknown>) =>
+      JSON.stringify({ Effect, Principal, Action, Condition });
+    const deployed = policy.Statement.filter((statement) => statement.Effect === 'Deny').map(shape);
+    const modelled = tlsOnlyBucketPolicy(`arn:aws:s3:::${names.bucket}`).Statement.map((statement) =>
+      shape(statement as unknown as Record<string, unknown>),
+    );
+    expect(deployed.sort()).toEqual(modelled.sort());
+  });
 
   it('files bucket: TLS 1.2 or later, access logs to the log bucket', () => {
     const files = bucketIn('uploads');

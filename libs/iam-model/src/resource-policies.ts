@@ -1,10 +1,10 @@
 // Resource-based policies of the model: what the bucket itself says, whoever asks. The CDK app's
-// `enforceSSL: true` synthesizes this very statement (infra/cdk's storage test compares them), and
-// the local bootstrap puts it on the local bucket, so the permission gate refuses plain HTTP as S3
-// does.
+// `enforceSSL: true` and `minimumTLSVersion: 1.2` synthesize these very statements (infra/cdk's
+// storage test compares them), and the local permission gate holds them, so it refuses plain HTTP
+// (and TLS older than 1.2) to the bucket as S3 does.
 import type { PolicyDocument } from '@keyless/iam-policy';
 
-/** Denies every S3 action on the bucket and its objects to a request not made over TLS. */
+/** Denies every S3 action on the bucket and its objects to a request not made over TLS 1.2 or later. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
   return {
     Version: '2012-10-17',
@@ -15,6 +15,13 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
         Action: 's3:*',
         Resource: [bucketArn, `${bucketArn}/*`],
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
       },
     ],
   };

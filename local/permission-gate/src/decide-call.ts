@@ -84,6 +84,8 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
   const context = {
     ...globalContext(request, session, { now, region: deps.region }),
     [`${service}:signatureAge`]: String(authenticated.signatureAgeMs),
+    // S3's own key for the TLS version ("1.2", "1.3"); absent over plain HTTP, as on AWS.
+    ...(service === 's3' && request.tls && { 's3:TlsVersion': request.tls.version.replace(/^TLSv/, '') }),
   };
   const evaluate = async (authorization: Authorization) =>
     evaluateRequest({
