@@ -13,7 +13,8 @@ import { afterAll, expect, test } from 'vitest';
 
 const parent = mkdtempSync(join(tmpdir(), 'keyless-fresh-clone-'));
 const clone = join(parent, 'my keyless');
-afterAll(() => rmSync(parent, { recursive: true, force: true }));
+// A clone holds node_modules and the emulators' virtualenvs: removing it takes a while on a busy machine.
+afterAll(() => rmSync(parent, { recursive: true, force: true }), 300_000);
 
 /** The user's environment: none of this test run's tools on the PATH, no Nx, Vitest or keyless variables. */
 function userEnvironment(): NodeJS.ProcessEnv {
