@@ -54,6 +54,17 @@ emulatorSuite(gateNeeds, () => {
       maxAttempts: 1,
     });
 
+  /** A client that trusts the gate's local CA and calls its HTTPS endpoint. */
+  const s3OverTls = (credentials: TemporaryCredentials) =>
+    new S3Client({
+      region: fixture.platform.region,
+      endpoint: fixture.gate.tlsEndpoint,
+      forcePathStyle: true,
+      credentials,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: fixture.caCertificate }) }),
+    });
+
   async function refusal(promise: Promise<unknown>) {
     const error = (await promise.then(
       () => undefined,
@@ -159,14 +170,7 @@ emulatorSuite(gateNeeds, () => {
         new PutObjectCommand({ Bucket: fixture.bucket, Key: 'tls/t.txt', Body: 't' }),
       );
       const read = new GetObjectCommand({ Bucket: fixture.bucket, Key: 'tls/t.txt' });
-      const overTls = new S3Client({
-        region: fixture.platform.region,
-        endpoint: fixture.gate.tlsEndpoint,
-        forcePathStyle: true,
-        credentials,
-        maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: fixture.caCertificate }) }),
-      });
+      const overTls = s3OverTls(credentials);
       const object = await overTls.send(read);
       expect(await object.Body?.transformToString()).toBe('t');
       const plain = await refusal(s3(credentials).send(read));
@@ -190,14 +194,7 @@ emulatorSuite(gateNeeds, () => {
       });
       const credentials = await fixture.taskCredentials(roleArn);
       const put = new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: 'a' });
-      const overTls = new S3Client({
-        region: fixture.platform.region,
-        endpoint: fixture.gate.tlsEndpoint,
-        forcePathStyle: true,
-        credentials,
-        maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: fixture.caCertificate }) }),
-      });
+      const overTls = s3OverTls(credentials);
       await overTls.send(put);
       const plain = await refusal(s3(credentials).send(put));
       expect(plain).toMatchObject({ name: 'AccessDenied', status: 403 });

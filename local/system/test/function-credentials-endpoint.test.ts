@@ -2,52 +2,36 @@
 // function's execution role to the runtime's own container, to the token it wrote for it, and the
 // permission gate accepts those keys because this plane issued them. Without the right token
 // nothing is issued.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { parseConfig } from '@keyless/config';
 import { freePort } from '@keyless/local-platform';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSystem, systemEnv, systemNeeds, type RunningSystem } from '../src/index.ts';
+import { systemNeeds, type RunningSystem } from '../src/index.ts';
+import { startTestSystem } from './system-fixture.ts';
 
 emulatorSuite(systemNeeds, () => {
-  let dir: string;
+  let fixture: Awaited<ReturnType<typeof startTestSystem>>;
   let system: RunningSystem;
+  let lines: Record<string, unknown>[];
   let credentialsUrl: string;
   let tokenFile: string;
-  const lines: Record<string, unknown>[] = [];
 
-  // The system fixture's start (system-fixture.ts) with the compose settings docker-compose.yml
-  // gives the identity container for its Lambda function.
+  // The system fixture with the compose settings docker-compose.yml gives the identity container
+  // for its Lambda function.
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'keyless-function-credentials-'));
     const port = await freePort();
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    const config = parseConfig(systemEnv, {
-      KEYLESS_PLATFORM_FILE: join(dir, 'platform.json'),
-      KEYLESS_TOKEN_DIR: join(dir, 'tokens'),
-      KEYLESS_TRAIL_DIR: join(dir, 'trail'),
-      KEYLESS_CA_FILE: join(dir, 'keyless-local-ca.pem'),
+    fixture = await startTestSystem({}, (dir) => ({
       KEYLESS_COMPOSE_FUNCTIONS: 'upload-processor=upload-processor',
       KEYLESS_COMPOSE_FUNCTIONS_DIR: join(dir, 'compose-functions'),
       KEYLESS_FUNCTION_CREDENTIALS_PORT: String(port),
-    });
-    system = await startSystem(config, { destination });
+    }));
+    ({ system, lines } = fixture);
     credentialsUrl = `http://127.0.0.1:${port}/functions/upload-processor/credentials`;
-    tokenFile = join(dir, 'compose-functions', 'upload-processor', 'token');
+    tokenFile = join(fixture.dir, 'compose-functions', 'upload-processor', 'token');
   });
-  afterAll(async () => {
-    await system?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.stop());
 
   const roleArn = () => system.description.resources.roles['upload-processor'] ?? '';
   const functionArn = () =>
