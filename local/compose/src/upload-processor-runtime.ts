@@ -22,6 +22,12 @@ export const uploadProcessorRuntimeEnv = z.object({
    * gate, which knows the function's keys because the identity container issued them.
    */
   FUNCTION_AWS_ENDPOINT_URL: httpUrl,
+  /**
+   * The function's NODE_EXTRA_CA_CERTS: the local CA that signed the gate's HTTPS certificate (the
+   * identity container's KEYLESS_CA_FILE, on a volume this container mounts read-only). Unset, the
+   * function trusts only the public CAs.
+   */
+  FUNCTION_NODE_EXTRA_CA_CERTS: z.optional(z.string().min(1)),
   /** The execution role, assumed as lambda.amazonaws.com (its trust policy is checked). */
   FUNCTION_ROLE_ARN: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/, 'expected an IAM role ARN'),
   /**
@@ -64,6 +70,9 @@ export function uploadProcessorFunction(config: UploadProcessorRuntimeConfig): F
       NODE_OPTIONS: '--enable-source-maps',
       AWS_ENDPOINT_URL: config.FUNCTION_AWS_ENDPOINT_URL,
       AWS_ENDPOINT_URL_STS: config.FUNCTION_AWS_ENDPOINT_URL,
+      ...(config.FUNCTION_NODE_EXTRA_CA_CERTS && {
+        NODE_EXTRA_CA_CERTS: config.FUNCTION_NODE_EXTRA_CA_CERTS,
+      }),
     },
   };
 }

@@ -349,9 +349,9 @@ describe('credentials reach the containers the way AWS hands them out', () => {
   });
 });
 
-/** The permission gate as the workloads reach it: the identity container's address, its fixed gate port. */
+/** The permission gate as the workloads reach it: HTTPS, at the identity container's address and its fixed TLS port. */
 const gateOrigin = () =>
-  `http://${env('identity').KEYLESS_ADVERTISED_HOST}:${env('identity').KEYLESS_GATE_PORT}`;
+  `https://${env('identity').KEYLESS_ADVERTISED_HOST}:${env('identity').KEYLESS_GATE_TLS_PORT}`;
 
 describe('every workload calls AWS through the permission gate', () => {
   /** The workloads (the Lambda function apart, below: its runtime has an endpoint of its own), and the variable naming each one's queue. */
@@ -359,9 +359,10 @@ describe('every workload calls AWS through the permission gate', () => {
   const queueVariables: Record<string, string> = { 'ledger-worker': 'QUEUE_URL' };
   const emulator = () => env('identity').AWS_ENDPOINT_URL ?? '';
 
-  test('the identity container serves the gate on a fixed port, and writes its trail where it may', () => {
+  test('the identity container serves the gate on fixed ports, and writes its trail where it may', () => {
     expect(env('identity').KEYLESS_GATE_PORT).toBe('8091');
-    expect(gateOrigin()).toBe('http://169.254.170.2:8091');
+    expect(env('identity').KEYLESS_GATE_TLS_PORT).toBe('8093');
+    expect(gateOrigin()).toBe('https://169.254.170.2:8093');
     const trailDir = env('identity').KEYLESS_TRAIL_DIR ?? '';
     expect(trailDir.startsWith('/run/keyless/')).toBe(true);
     expect(identityTmpfs()).toContain('/run/keyless:uid=1000,gid=1000,mode=0700');
@@ -419,6 +420,66 @@ describe('every workload calls AWS through the permission gate', () => {
     expect(of('ledger-worker').QUEUE_URL).toBe(`${gateOrigin()}/123456789012/ledger-events`);
     expect(of('upload-processor').FUNCTION_AWS_ENDPOINT_URL).toBe(gateOrigin());
     expect(of('upload-processor').LEDGER_EVENTS_QUEUE_URL).toBe(`${gateOrigin()}/123456789012/ledger-events`);
+  });
+});
+
+describe('every workload trusts the local CA, from a volume identity writes and it mounts read-only', () => {
+  /** Each workload and the variable its Node.js process reads the CA from (the function's, through its runtime). */
+  const caVariables: Record<string, string> = {
+    'api-1': 'NODE_EXTRA_CA_CERTS',
+    'api-2': 'NODE_EXTRA_CA_CERTS',
+    'ledger-worker': 'NODE_EXTRA_CA_CERTS',
+    'usage-reporter': 'NODE_EXTRA_CA_CERTS',
+    'usage-reporter-default-sa': 'NODE_EXTRA_CA_CERTS',
+    'upload-processor': 'FUNCTION_NODE_EXTRA_CA_CERTS',
+  };
+  const caFile = () => env('identity').KEYLESS_CA_FILE ?? '';
+  const caMount = (s: ComposeService) =>
+    s.volumes?.find((volume) => volume.type === 'volume' && caFile().startsWith(`${volume.target}/`));
+
+  test('identity writes the CA certificate onto a volume of its own, owned by the services user', () => {
+    expect(caFile()).toBe('/run/keyless-ca/keyless-local-ca.pem');
+    const mount = caMount(service('identity'));
+    expect(mount?.source).toBe('local-ca');
+    expect(mount?.read_only).toBeFalsy();
+    expect(all.volumes?.[mount?.source ?? '']?.driver_opts).toMatchObject({
+      type: 'tmpfs',
+      o: expect.stringMatching(/uid=1000,gid=1000,/),
+    });
+  });
+
+  test.each(Object.entries(caVariables))(
+    '%s: trusts the CA identity writes (%s), mounted read-only',
+    (name, variable) => {
+      expect(env(name)[variable]).toBe(caFile());
+      const mount = caMount(service(name));
+      expect(mount?.source).toBe(caMount(service('identity'))?.source);
+      expect(mount?.target).toBe(caMount(service('identity'))?.target);
+      expect(mount?.read_only).toBe(true);
+    },
+  );
+
+  test('exactly identity and the workloads mount the CA volume, and only identity writes it', () => {
+    const mounters = services().filter(([, s]) => s.volumes?.some((volume) => volume.source === 'local-ca'));
+    expect(mounters.map(([name]) => name).sort()).toEqual(['identity', ...Object.keys(caVariables)].sort());
+    const writers = mounters.filter(([, s]) =>
+      s.volumes?.some((v) => v.source === 'local-ca' && !v.read_only),
+    );
+    expect(writers.map(([name]) => name)).toEqual(['identity']);
+  });
+
+  test('a workload starts only once the CA is written: identity is healthy after its program wrote it', () => {
+    // Node.js reads NODE_EXTRA_CA_CERTS once, at start. startSystem writes KEYLESS_CA_FILE before
+    // it returns, and the platform file, identity's health check, is written after that.
+    expect(service('identity').healthcheck?.test).toEqual([
+      'CMD',
+      'test',
+      '-s',
+      env('identity').KEYLESS_PLATFORM_FILE,
+    ]);
+    for (const name of Object.keys(caVariables)) {
+      expect(service(name).depends_on?.identity?.condition, name).toBe('service_healthy');
+    }
   });
 });
 

@@ -93,17 +93,49 @@ interface TrailRecord {
   userIdentity: { type: string; sessionContext?: { sessionIssuer?: { userName?: string } } };
   eventSource: string;
   eventName: string;
+  sourceIPAddress: string;
+  tlsDetails?: { tlsVersion: string };
   errorCode?: string;
   additionalEventData: { decision: string; authorizations?: { action: string }[] };
 }
 
-/** The role × IAM action pairs the gate allowed, the ones it refused, and calls by keys it never issued. */
-function gatedCalls(jsonLines: string): { allowed: Set<string>; denied: string[]; unknown: string[] } {
+/**
+ * What the identity container itself records: the demo runs there (`docker compose exec identity`)
+ * and calls the gate from its address as a client of its own, sometimes over plain HTTP on
+ * purpose; the identity plane's own STS decisions are recorded from loopback. Every other caller
+ * is a workload container.
+ */
+const identityAddresses = new Set(['169.254.170.2', '127.0.0.1', '::1']);
+const fromIdentity = (record: TrailRecord) =>
+  identityAddresses.has(record.sourceIPAddress.replace(/^::ffff:/, ''));
+
+/**
+ * The role × IAM action pairs the gate allowed, the ones it refused, calls by keys it never
+ * issued, the workload containers' calls that came over plain HTTP, and the roles seen over TLS.
+ */
+function gatedCalls(jsonLines: string): {
+  allowed: Set<string>;
+  /** Refused calls of the workload containers. */
+  denied: string[];
+  /** Refused calls the demo made itself, from the identity container, with a workload's credentials. */
+  deniedToTheDemo: string[];
+  unknown: string[];
+  workloadOverPlainHttp: string[];
+  workloadRolesOverTls: Set<string>;
+} {
   const allowed = new Set<string>();
   const denied: string[] = [];
+  const deniedToTheDemo: string[] = [];
   const unknown: string[] = [];
+  const workloadOverPlainHttp: string[] = [];
+  const workloadRolesOverTls = new Set<string>();
   for (const line of jsonLines.split('\n').filter((text) => text.startsWith('{'))) {
     const record = JSON.parse(line) as TrailRecord;
+    if (!fromIdentity(record)) {
+      const caller = record.userIdentity.sessionContext?.sessionIssuer?.userName ?? record.userIdentity.type;
+      if (record.tlsDetails) workloadRolesOverTls.add(caller);
+      else workloadOverPlainHttp.push(`${record.sourceIPAddress} ${caller} ${record.eventName}`);
+    }
     if (record.userIdentity.type === 'Unknown') {
       unknown.push(`${record.eventSource} ${record.eventName} ${record.errorCode}`);
       continue;
@@ -112,11 +144,11 @@ function gatedCalls(jsonLines: string): { allowed: Set<string>; denied: string[]
     if (!role) continue;
     for (const { action } of record.additionalEventData.authorizations ?? []) {
       if (record.additionalEventData.decision === 'denied')
-        denied.push(`${role} ${action} ${record.errorCode}`);
+        (fromIdentity(record) ? deniedToTheDemo : denied).push(`${role} ${action} ${record.errorCode}`);
       else allowed.add(`${role} ${action}`);
     }
   }
-  return { allowed, denied, unknown };
+  return { allowed, denied, deniedToTheDemo, unknown, workloadOverPlainHttp, workloadRolesOverTls };
 }
 
 const timings: Record<string, number> = {};
@@ -176,8 +208,19 @@ test.skipIf(!runs)(
     const calls = gatedCalls(trail);
     expect([...calls.allowed].sort()).toEqual(expect.arrayContaining(workloadCalls));
     expect(calls.unknown, 'calls signed with a key the gate did not issue').toEqual([]);
-    // The one refusal of a workload's call: the demo's reporter pod reading an upload.
-    expect(calls.denied).toEqual(['usage-reporter s3:GetObject AccessDenied']);
+    // No workload container was refused anything; the refusals are the demo's own: the reporter
+    // pod's credentials reading an object (step 11: the upload) from the identity container.
+    expect(calls.denied).toEqual([]);
+    expect(new Set(calls.deniedToTheDemo)).toEqual(new Set(['usage-reporter s3:GetObject AccessDenied']));
+    // Every workload container called the gate over HTTPS, trusting the local CA from the
+    // read-only `local-ca` volume: aws:SecureTransport was true for each call, as on AWS.
+    expect([...calls.workloadRolesOverTls].sort()).toEqual(
+      expect.arrayContaining(['api', 'ledger-worker', 'upload-processor', 'usage-reporter']),
+    );
+    expect(calls.workloadOverPlainHttp, 'workload calls over plain HTTP').toEqual([]);
+    process.stdout.write(
+      `every workload container's call over TLS: ${[...calls.workloadRolesOverTls].sort().join(', ')}\n`,
+    );
     await timed('down', () => composeCli(['--profile', 'jobs', 'down', '--volumes', '--remove-orphans']));
     upStarted = false;
     expect(leftOver()).toEqual([]);

@@ -61,6 +61,8 @@ function ecsVariables(name: string): Record<string, string> {
       service(name),
       env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ?? '',
     ),
+    // The local CA, from the read-only volume identity writes it to: the gate is HTTPS.
+    NODE_EXTRA_CA_CERTS: compose.hostPath(service(name), env.NODE_EXTRA_CA_CERTS ?? ''),
   };
 }
 
@@ -83,10 +85,14 @@ describe('the identity container, started with its compose environment', () => {
     const { identity } = compose.system.description;
     for (const name of ['api-1', 'ledger-worker', 'usage-reporter']) {
       expect(compose.loopbackUrl(definedEnvironment(service(name)).AWS_ENDPOINT_URL ?? '')).toBe(
-        `${compose.system.gate.endpoint}/`,
+        `${compose.system.gate.tlsEndpoint}/`,
       );
     }
     expect(new URL(identity.gateEndpoint).hostname).toBe('169.254.170.2');
+    expect(new URL(identity.gateTlsEndpoint)).toMatchObject({
+      protocol: 'https:',
+      hostname: '169.254.170.2',
+    });
     expect(new URL(identity.stsEndpoint).hostname).toBe('169.254.170.2');
     expect(identity.ecsCredentialsEndpoint).toMatch(/^http:\/\/169\.254\.170\.2:\d+$/);
   });
@@ -102,6 +108,21 @@ describe('the identity container, started with its compose environment', () => {
       );
     },
   );
+
+  test('the CA every workload trusts is the one identity wrote at start; without it the gate is refused', async () => {
+    const written = readFileSync(compose.system.description.identity.caFile, 'utf8');
+    expect(written).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    for (const name of ['api-1', 'api-2', 'ledger-worker', 'usage-reporter', 'usage-reporter-default-sa']) {
+      const caFile = definedEnvironment(service(name)).NODE_EXTRA_CA_CERTS ?? '';
+      expect(readFileSync(compose.hostPath(service(name), caFile), 'utf8'), name).toBe(written);
+    }
+    const runtime = service('upload-processor');
+    const functionCa = definedEnvironment(runtime).FUNCTION_NODE_EXTRA_CA_CERTS ?? '';
+    expect(readFileSync(compose.hostPath(runtime, functionCa), 'utf8')).toBe(written);
+    // The same task's variables without the CA: the gate's certificate is not trusted.
+    const { NODE_EXTRA_CA_CERTS: _trusted, ...untrusting } = ecsVariables('api-1');
+    expect((await callerIdentity(untrusting)).error).toMatch(/certificate/);
+  });
 
   test("one task's token does not open another task's credentials", async () => {
     const variables = {
@@ -127,6 +148,7 @@ describe('the identity container, started with its compose environment', () => {
       AWS_ENDPOINT_URL_STS: compose.loopbackUrl(env.AWS_ENDPOINT_URL_STS ?? ''),
       AWS_ROLE_ARN: env.AWS_ROLE_ARN ?? '',
       AWS_WEB_IDENTITY_TOKEN_FILE: compose.hostPath(reporter, env.AWS_WEB_IDENTITY_TOKEN_FILE ?? ''),
+      NODE_EXTRA_CA_CERTS: compose.hostPath(reporter, env.NODE_EXTRA_CA_CERTS ?? ''),
     });
     expect(result.arn).toMatch(/:assumed-role\/usage-reporter\//);
     expect(env.AWS_ROLE_ARN).toBe(compose.system.description.resources.roles['usage-reporter']);
@@ -149,6 +171,7 @@ describe('the identity container, started with its compose environment', () => {
     const result = await callerIdentity({
       AWS_REGION: env.AWS_REGION ?? '',
       AWS_ENDPOINT_URL: compose.loopbackUrl(env.FUNCTION_AWS_ENDPOINT_URL ?? ''),
+      NODE_EXTRA_CA_CERTS: compose.hostPath(runtime, env.FUNCTION_NODE_EXTRA_CA_CERTS ?? ''),
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SESSION_TOKEN: credentials.sessionToken,
@@ -161,7 +184,7 @@ describe('the identity container, started with its compose environment', () => {
     );
   });
 
-  test("the gate decided those calls: each role's GetCallerIdentity is in the local CloudTrail", () => {
+  test("the gate decided those calls over TLS: each role's GetCallerIdentity is in the local CloudTrail", () => {
     const trail = readFileSync(compose.system.description.identity.trailFile, 'utf8')
       .split('\n')
       .filter(Boolean)
@@ -170,14 +193,17 @@ describe('the identity container, started with its compose environment', () => {
           JSON.parse(line) as {
             eventName: string;
             userIdentity: { sessionContext?: { sessionIssuer?: { userName?: string } } };
+            tlsDetails?: { tlsVersion: string };
             additionalEventData: { decision: string };
           },
       );
-    const callers = trail
+    const calls = trail
       .filter((record) => record.eventName === 'GetCallerIdentity')
-      .filter((record) => record.additionalEventData.decision === 'allowed')
-      .map((record) => record.userIdentity.sessionContext?.sessionIssuer?.userName);
+      .filter((record) => record.additionalEventData.decision === 'allowed');
+    const callers = calls.map((record) => record.userIdentity.sessionContext?.sessionIssuer?.userName);
     expect(new Set(callers)).toEqual(new Set(['api', 'ledger-worker', 'usage-reporter', 'upload-processor']));
+    // Over the gate's HTTPS port, so aws:SecureTransport was true for each.
+    expect(calls.filter((record) => !record.tlsDetails)).toEqual([]);
   });
 
   test('the Lambda runtime is configured with the execution role and queues the bootstrap made', () => {

@@ -87,6 +87,20 @@ test('the identity plane runs as the services user and writes only where it may'
   expect(unwritable(project, 'identity')).toEqual([]);
 });
 
+test("the local CA's certificate lands on its own volume's root, which the plane may write; without the volume it could not", () => {
+  const project = loadComposeProject({ profiles: ['jobs'] });
+  const caFile = project.services.identity?.environment?.KEYLESS_CA_FILE ?? '';
+  expect(directoriesAtStart(project, 'identity').get(dirname(caFile))).toBe(serviceUser);
+  // The file without the volume: the CA's directory would be the image's, read-only.
+  const original = readFileSync(resolve(repoRoot, 'docker-compose.yml'), 'utf8');
+  const mounted = '      - local-ca:/run/keyless-ca\n';
+  expect(original).toContain(mounted);
+  writeFileSync(join(scratch, 'docker-compose.yml'), original.replace(mounted, ''));
+  writeFileSync(join(scratch, '.env'), readFileSync(resolve(repoRoot, '.env')));
+  const without = loadComposeProject({ file: join(scratch, 'docker-compose.yml') });
+  expect(unwritable(without, 'identity')).toEqual([`${caFile}: / is the image's`]);
+});
+
 test("a token volume mounted where the plane makes directories is caught: the first compose file's EACCES", () => {
   // The file as it was: only the reporter's token on a volume, the default account's written beside it.
   const original = readFileSync(resolve(repoRoot, 'docker-compose.yml'), 'utf8');

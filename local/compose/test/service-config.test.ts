@@ -47,6 +47,8 @@ const sdkVariables = [
   'AWS_ENDPOINT_URL_STS',
 ];
 const telemetryVariables = ['OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+/** Read by Node.js itself at start: the local CA the gate's HTTPS certificate is signed by. */
+const nodeVariables = ['NODE_EXTRA_CA_CERTS'];
 /**
  * Set for a program that does not read it yet. Each entry is asserted to be still unknown, so it
  * must be removed here once the program reads it.
@@ -94,6 +96,7 @@ describe('every container built from this repository gets an environment its pro
     const known = new Set([
       ...variablesOf(schemas[name] as z.ZodType),
       ...sdkVariables,
+      ...nodeVariables,
       ...(traced.includes(name) ? telemetryVariables : []),
     ]);
     const unknown = Object.keys(environmentOf(project, name)).filter((variable) => !known.has(variable));
@@ -124,6 +127,9 @@ describe('every container built from this repository gets an environment its pro
       // Lambda adds AWS_REGION itself.
       const parsed = parseConfig(uploadProcessorConfigSchema, { AWS_REGION: fn.region, ...fn.environment });
       expect(parsed).toMatchObject({ UPLOADS_TABLE: 'uploads', DEPLOY_ENV: 'local' });
+      // Node.js reads it, not the function's schema: the CA of the gate it calls over HTTPS.
+      expect(fn.environment.NODE_EXTRA_CA_CERTS).toBe(runtime.FUNCTION_NODE_EXTRA_CA_CERTS);
+      expect(fn.environment.NODE_EXTRA_CA_CERTS).toBeDefined();
     }
   });
 });

@@ -34,11 +34,17 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
   const { identity, aws } = project.services;
   if (!identity || !aws) throw new Error('docker-compose.yml has no identity or aws service');
   const dir = mkdtempSync(join(tmpdir(), 'keyless-compose-'));
+  // Where the identity container may write: its state tmpfs and the volumes it mounts writable
+  // (the local CA's, beside the tmpfs). A path elsewhere is in the read-only image.
+  const writable = [
+    CONTAINER_STATE,
+    ...(identity.volumes ?? []).filter((volume) => !volume.read_only).map((volume) => volume.target),
+  ];
   const local = (containerPath: string) => {
-    if (!containerPath.startsWith(`${CONTAINER_STATE}/`)) {
-      throw new Error(`${containerPath} is not under the identity container's ${CONTAINER_STATE}`);
+    if (!writable.some((root) => containerPath.startsWith(`${root}/`))) {
+      throw new Error(`${containerPath} is not under the identity container's ${writable.join(', ')}`);
     }
-    return join(dir, containerPath.slice(CONTAINER_STATE.length));
+    return join(dir, containerPath);
   };
   const stoppers: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
   const stop = async () => {
@@ -53,6 +59,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
     const composed = definedEnvironment(identity);
     const stsPort = await freePort();
     const gatePort = await freePort();
+    const gateTlsPort = await freePort();
     const ecsPort = await freePort();
     const functionCredentialsPort = await freePort();
     const lines: Record<string, unknown>[] = [];
@@ -70,6 +77,7 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       KEYLESS_BIND_HOST: '127.0.0.1',
       KEYLESS_STS_PORT: String(stsPort),
       KEYLESS_GATE_PORT: String(gatePort),
+      KEYLESS_GATE_TLS_PORT: String(gateTlsPort),
       KEYLESS_ECS_CREDENTIALS_PORT: String(ecsPort),
       KEYLESS_FUNCTION_CREDENTIALS_PORT: String(functionCredentialsPort),
       KEYLESS_COMPOSE_TASKS_DIR: local(composed.KEYLESS_COMPOSE_TASKS_DIR ?? ''),
@@ -86,6 +94,8 @@ export async function startComposeOnLoopback(project: ComposeProject): Promise<C
       [new URL(composed.AWS_ENDPOINT_URL ?? '').host, new URL(moto.endpoint).host],
       [`identity:${composed.KEYLESS_STS_PORT}`, `127.0.0.1:${stsPort}`],
       [`${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_GATE_PORT}`, `127.0.0.1:${gatePort}`],
+      // HTTPS: the gate's certificate names 127.0.0.1 too, so the local CA vouches for it here.
+      [`${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_GATE_TLS_PORT}`, `127.0.0.1:${gateTlsPort}`],
       [
         `${composed.KEYLESS_ADVERTISED_HOST}:${composed.KEYLESS_FUNCTION_CREDENTIALS_PORT}`,
         `127.0.0.1:${functionCredentialsPort}`,
