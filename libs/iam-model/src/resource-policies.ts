@@ -1,7 +1,7 @@
 // Resource-based policies of the model: what the bucket itself says, whoever asks. The CDK app's
 // `enforceSSL: true` and `minimumTLSVersion: 1.2` synthesize these very statements (infra/cdk's
 // storage test compares them), and the local permission gate holds them, so it refuses plain HTTP
-// (and TLS older than 1.2) to the bucket as S3 does.
+// to the bucket as S3 does (older TLS than 1.2 cannot even connect to the gate: Node's minimum).
 import type { PolicyDocument } from '@keyless/iam-policy';
 
 /** Denies every S3 action on the bucket and its objects to a request not made over TLS 1.2 or later. */
