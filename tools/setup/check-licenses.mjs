@@ -33,7 +33,10 @@ const devToolsOnly = ['MPL-2.0'];
 const licenceOf = (p) => p.license ?? p.licenses?.map((l) => l.type).join(' OR ');
 
 function disallowed(selector, allowed) {
-  const packages = JSON.parse(execFileSync('npm', ['query', selector], { cwd: root, encoding: 'utf8' }));
+  // `npm query` prints every package's whole manifest: well past execFileSync's 1 MiB default.
+  const packages = JSON.parse(
+    execFileSync('npm', ['query', selector], { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }),
+  );
   return packages
     .filter((p) => {
       try {

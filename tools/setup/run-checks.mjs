@@ -72,5 +72,10 @@ console.log(
     ...table.counts,
   ].join('\n'),
 );
+// A check that is no test (licences, format, lint, typecheck) fails the run without a failed test:
+// say so here, or the account below would read as a pass.
+if (nx.status !== 0 && summary.failed === 0) {
+  console.log('\na check other than the tests failed: see Nx\'s "Failed tasks" above');
+}
 console.log(formatSummary(summary));
 process.exit(nx.status === 0 && summary.failed === 0 ? 0 : 1);
