@@ -1,5 +1,6 @@
 // The gate end to end: a workload's real SDK clients, credentials the identity plane issued, the
 // emulator behind. Every "denied" here is what AWS would answer, in AWS's words.
+import { madeUpSessionKeyId } from './support/fake-credentials.ts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -259,7 +260,7 @@ emulatorSuite(gateNeeds, () => {
 
     test('a key nobody issued is InvalidAccessKeyId', async () => {
       const error = await refusal(
-        s3({ ...credentials, accessKeyId: 'ASIAUNKNOWNKEY000000' }).send(
+        s3({ ...credentials, accessKeyId: madeUpSessionKeyId() }).send(
           new GetObjectCommand({ Bucket: fixture.bucket, Key: 'shared/r.txt' }),
         ),
       );

@@ -27,7 +27,7 @@ export function sessionOf(role: string, sessionName: string): TrailSession {
 }
 
 const rootSession: TrailSession = {
-  accessKeyId: 'AKIAEMULATORROOT0001',
+  accessKeyId: account,
   kind: 'root',
   accountId: account,
   arn: `arn:aws:iam::${account}:root`,

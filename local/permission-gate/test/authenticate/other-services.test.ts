@@ -1,5 +1,6 @@
 // SQS, DynamoDB, Secrets Manager and STS calls signed by their real SDK clients: their paths are
 // double-encoded, their bodies hashed into the canonical request, and their errors in their dialect.
+import { madeUpSessionKeyId } from '../support/fake-credentials.ts';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -145,7 +146,7 @@ describe.each(Object.keys(calls) as (keyof typeof calls)[])('%s', (service) => {
   it('refuses an unknown key, a missing or wrong token and an expired session', async () => {
     const invalid = 'The security token included in the request is invalid.';
     expectRefused(
-      authenticate(await call(issuedSession('ASIANOTISSUEDBYGATE1'))),
+      authenticate(await call(issuedSession(madeUpSessionKeyId()))),
       answer('unknown-key', dialect.unknownKey, invalid),
     );
     const request = await call(roleSession);

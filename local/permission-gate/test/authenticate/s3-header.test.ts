@@ -1,4 +1,5 @@
 // S3 calls signed in the Authorization header by the real SDK, verified, then altered in transit.
+import { madeUpSessionKeyId } from '../support/fake-credentials.ts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { authenticateRequest } from '../../src/authenticate/authenticate-request.ts';
@@ -115,7 +116,7 @@ describe('S3 requests signed in the Authorization header', () => {
 
   it('answers an unknown key, a missing or wrong session token and an expired session as S3 does', async () => {
     const request = await putObject();
-    const unknown = await putObject(issuedSession('ASIANOTISSUEDBYGATE1'));
+    const unknown = await putObject(issuedSession(madeUpSessionKeyId()));
     expectRefused(authenticate(unknown), { check: 'unknown-key', code: 'InvalidAccessKeyId', status: 403 });
     const { 'x-amz-security-token': _token, ...withoutToken } = request.headers;
     expectRefused(authenticate(withChanges(request, { headers: withoutToken })), {

@@ -1,4 +1,5 @@
 // Presigned S3 URLs from @aws-sdk/s3-request-presigner, fetched as a browser or curl would.
+import { madeUpSessionKeyId } from '../support/fake-credentials.ts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
@@ -119,7 +120,7 @@ describe('presigned S3 URLs', () => {
         withQueryParameter(
           request,
           'X-Amz-Credential',
-          credential.replace(roleSession.accessKeyId, 'ASIAUNKNOWNKEY000001'),
+          credential.replace(roleSession.accessKeyId, madeUpSessionKeyId()),
         ),
       ),
       {

@@ -1,4 +1,5 @@
 // Credentials as the identity plane issues them, and the gate's lookup of them.
+import { madeUpSessionKeyId } from '../support/fake-credentials.ts';
 import type { IssuedSession, SessionLookup } from '../../src/gate-request.ts';
 
 export const region = 'us-east-1';
@@ -21,8 +22,8 @@ export function issuedSession(accessKeyId: string, overrides: Partial<IssuedSess
   };
 }
 
-export const roleSession = issuedSession('ASIAROLESESSION00001');
-export const expiredSession = issuedSession('ASIAEXPIREDSESSION01', {
+export const roleSession = issuedSession(madeUpSessionKeyId());
+export const expiredSession = issuedSession(madeUpSessionKeyId(), {
   expiration: new Date(Date.now() - 60_000),
 });
 export const rootSession: IssuedSession = {

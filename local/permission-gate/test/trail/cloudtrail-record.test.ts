@@ -5,6 +5,7 @@ import { roleIdFor, samlNameQualifier } from '../../src/trail/user-identity.ts';
 import {
   account,
   apiSession,
+  deploySessionKeyId,
   queueUrl,
   rootSession,
   s3GetObjectAllowed,
@@ -114,7 +115,7 @@ describe('cloudTrailRecord', () => {
       durationSeconds: 3600,
     });
     expect(record.responseElements).toEqual({
-      credentials: { accessKeyId: 'ASIADEPLOYSESSION001', expiration: '2026-03-01T11:00:00.000Z' },
+      credentials: { accessKeyId: deploySessionKeyId, expiration: '2026-03-01T11:00:00.000Z' },
       assumedRoleUser: {
         assumedRoleId: 'AROADEPLOY:gh-run-7',
         arn: `arn:aws:sts::${account}:assumed-role/keyless-deploy/gh-run-7`,

@@ -1,5 +1,6 @@
 // Sessions and calls the trail tests share: the api's role session, the emulator's root key, and
 // records of the calls the local system makes.
+import { madeUpSecret, madeUpSessionKeyId } from '../support/fake-credentials.ts';
 import {
   cloudTrailRecord,
   type CloudTrailRecord,
@@ -9,8 +10,11 @@ import type { TrailSession } from '../../src/trail/user-identity.ts';
 
 export const account = '000000000000';
 
+/** The deploy session's key id, which a trail record keeps (its secret and token it drops). */
+export const deploySessionKeyId = madeUpSessionKeyId();
+
 export const apiSession: TrailSession = {
-  accessKeyId: 'ASIAAPISESSION000001',
+  accessKeyId: madeUpSessionKeyId(),
   kind: 'assumed-role',
   accountId: account,
   arn: `arn:aws:sts::${account}:assumed-role/keyless-api/api-task-1`,
@@ -19,7 +23,7 @@ export const apiSession: TrailSession = {
 };
 
 export const workerSession: TrailSession = {
-  accessKeyId: 'ASIAWORKERSESSION001',
+  accessKeyId: madeUpSessionKeyId(),
   kind: 'assumed-role',
   accountId: account,
   arn: `arn:aws:sts::${account}:assumed-role/keyless-worker/worker-1`,
@@ -91,8 +95,8 @@ export const webIdentityAssumeRole: TrailCallInput = {
     // As the SDK hands it back: PascalCase, with the secrets in it.
     responseElements: {
       Credentials: {
-        AccessKeyId: 'ASIADEPLOYSESSION001',
-        SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY',
+        AccessKeyId: deploySessionKeyId,
+        SecretAccessKey: madeUpSecret(),
         SessionToken: 'FwoGZXIvYXdzSESSIONTOKEN',
         Expiration: new Date('2026-03-01T11:00:00Z'),
       },
