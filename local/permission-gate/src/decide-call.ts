@@ -24,6 +24,8 @@ export interface DecideDeps {
   names?: ResourceNames;
   region: string;
   accountId: string;
+  /** The database or proxy resource id an `rds-db` token is decided on (ResolveScope.dbiResourceId). */
+  dbiResourceId?: string;
   now?: () => Date;
 }
 
@@ -64,6 +66,7 @@ export async function decideCall(request: GateRequest, deps: DecideDeps): Promis
     region: deps.region,
     accountId: deps.accountId,
     ...(deps.names && { keySchemas: deps.names.keySchema, secretArn: deps.names.secretArn }),
+    ...(deps.dbiResourceId !== undefined && { dbiResourceId: deps.dbiResourceId }),
   });
   if (!resolved.ok) return { allowed: false, stage: 'resolve', service, session, error: resolved.error };
   // The account's root is not limited by IAM policies within its own account.

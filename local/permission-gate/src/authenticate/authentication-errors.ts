@@ -28,6 +28,9 @@ const serviceFamilies: Readonly<Record<string, ErrorFamily>> = {
   logs: 'json',
   ecs: 'json',
   eks: 'rest-json',
+  // IAM database authentication tokens (presigned `connect` URLs): checked by local/rds-proxy, whose
+  // client sees a PostgreSQL error carrying this message.
+  'rds-db': 'query',
 };
 
 export const isKnownService = (service: string): boolean => Object.hasOwn(serviceFamilies, service);

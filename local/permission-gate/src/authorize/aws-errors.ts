@@ -36,6 +36,7 @@ const invalidParameterCodes: Record<string, string> = {
   logs: 'InvalidParameterException',
   ecs: 'InvalidParameterException',
   eks: 'InvalidParameterException',
+  'rds-db': 'InvalidParameterValue',
   cloudformation: 'ValidationError',
 };
 

@@ -46,6 +46,7 @@ export const CATALOGUED_SERVICES = [
   'ecs',
   'eks',
   'cloudformation',
+  'rds-db',
 ] as const;
 
 async function loadService(service: string): Promise<ServiceCatalogue> {

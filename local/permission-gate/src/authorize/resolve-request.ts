@@ -20,6 +20,7 @@ import { resolveDynamoDb } from './resolve-dynamodb.ts';
 import { resolveEcs } from './resolve-ecs.ts';
 import { resolveEks } from './resolve-eks.ts';
 import { resolveLogs } from './resolve-logs.ts';
+import { resolveRdsDb } from './resolve-rds-db.ts';
 import { resolveS3 } from './resolve-s3.ts';
 import { resolveSecretsManager } from './resolve-secrets-manager.ts';
 import { resolveSqs } from './resolve-sqs.ts';
@@ -43,6 +44,7 @@ const RESOLVERS: Record<string, (request: GateRequest, scope: ResolveScope) => D
   ecs: (request, scope) => resolveEcs(request, scope),
   eks: (request) => resolveEks(request),
   cloudformation: (request) => resolveCloudFormation(request),
+  'rds-db': (request, scope) => resolveRdsDb(request, scope.dbiResourceId),
 };
 
 /** The services the gate can authorize requests for (the SigV4 scope's service names). */

@@ -62,6 +62,12 @@ export interface ResolveScope {
    * resolve-secrets-manager.ts).
    */
   secretArn?: (idOrName: string) => string | undefined;
+  /**
+   * For `rds-db` (an IAM database authentication token): the resource id of the database or proxy
+   * the token was presented to (`db-…`, `prx-…`), which names the `dbuser` ARN. The token does not
+   * carry it; only the endpoint that received the token knows it. Without it the token is refused.
+   */
+  dbiResourceId?: string;
 }
 
 /** One authorization as a resolver states it: the catalogue builds (or checks) the ARN. */
