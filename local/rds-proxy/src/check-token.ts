@@ -41,7 +41,8 @@ export async function checkToken(
       ok: false,
       check: 'not-a-token',
       code: 'InvalidToken',
-      message: 'The password is not an IAM authentication token (host:port/?Action=connect&DBUser=…&X-Amz-…).',
+      message:
+        'The password is not an IAM authentication token (host:port/?Action=connect&DBUser=…&X-Amz-…).',
     };
   }
   if (token.endpoint.toLowerCase() !== context.endpoint.toLowerCase()) {

@@ -6,15 +6,19 @@ import type { TokenCheck } from './check-token.ts';
 
 export function connectRecord(
   check: TokenCheck,
-  context: { region: string; sourceIp: string; startupUser: string; tls?: { version: string; cipherSuite: string }; endpoint: string },
+  context: {
+    region: string;
+    sourceIp: string;
+    startupUser: string;
+    tls?: { version: string; cipherSuite: string };
+    endpoint: string;
+  },
 ): CloudTrailRecord {
   const resolved = check.ok ? check.decision.resolved : check.decision?.resolved;
   const session = check.ok ? check.session : check.decision?.session;
   const accessKeyId = /X-Amz-Credential=([^%/&]+)/.exec(check.token?.request.query ?? '')?.[1];
   return cloudTrailRecord({
-    caller: session
-      ? { type: 'session', session }
-      : { type: 'unknown', ...(accessKeyId && { accessKeyId }) },
+    caller: session ? { type: 'session', session } : { type: 'unknown', ...(accessKeyId && { accessKeyId }) },
     service: 'rds-db',
     operation: 'connect',
     region: context.region,

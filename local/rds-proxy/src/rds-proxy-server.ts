@@ -66,13 +66,21 @@ export interface RdsProxy {
 export const noTlsMessage = 'This RDS Proxy requires TLS connections';
 
 export async function startRdsProxy(options: RdsProxyOptions): Promise<RdsProxy> {
-  const secureContext = createSecureContext({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' });
+  const secureContext = createSecureContext({
+    cert: options.tls.cert,
+    key: options.tls.key,
+    minVersion: 'TLSv1.2',
+  });
   const sockets = new Set<Duplex>();
   let relayed = 0;
   const server = createServer((socket) => {
     void serve(socket).catch((error: unknown) => {
       // A client that hangs up mid-startup, or a bug: either way the connection ends, and says why.
-      options.onConnect?.({ outcome: 'refused', check: 'protocol', message: error instanceof Error ? error.message : String(error) });
+      options.onConnect?.({
+        outcome: 'refused',
+        check: 'protocol',
+        message: error instanceof Error ? error.message : String(error),
+      });
       socket.destroy();
     });
   });
@@ -145,7 +153,11 @@ export async function startRdsProxy(options: RdsProxyOptions): Promise<RdsProxy>
     if (!secure) {
       return refuse(
         socket,
-        { code: '28000', message: noTlsMessage, hint: 'Connect with sslmode=require (or verify-full with the local CA).' },
+        {
+          code: '28000',
+          message: noTlsMessage,
+          hint: 'Connect with sslmode=require (or verify-full with the local CA).',
+        },
         { outcome: 'refused', user: startupUser, check: 'tls', message: noTlsMessage },
       );
     }
@@ -156,7 +168,12 @@ export async function startRdsProxy(options: RdsProxyOptions): Promise<RdsProxy>
     const sourceIp = raw.remoteAddress ?? '';
     const check: TokenCheck =
       password === undefined
-        ? { ok: false, check: 'not-a-token', code: 'InvalidToken', message: 'Expected a password message holding the IAM token.' }
+        ? {
+            ok: false,
+            check: 'not-a-token',
+            code: 'InvalidToken',
+            message: 'Expected a password message holding the IAM token.',
+          }
         : await checkToken(password, { endpoint, startupUser, sourceIp, tls }, decideDeps);
     options.trail?.append(
       connectRecord(check, { region: options.decide.region, sourceIp, startupUser, tls, endpoint }),
@@ -176,7 +193,11 @@ export async function startRdsProxy(options: RdsProxyOptions): Promise<RdsProxy>
     const credential = await options.credentialFor(startupUser);
     if (!credential) {
       const message = `This RDS Proxy has no credentials for the role ${startupUser}. Check the credentials for this role and try again.`;
-      return refuse(socket, { code: '28000', message }, { outcome: 'refused', user: startupUser, check: 'credential', message });
+      return refuse(
+        socket,
+        { code: '28000', message },
+        { outcome: 'refused', user: startupUser, check: 'credential', message },
+      );
     }
     let upstream;
     try {

@@ -4,7 +4,7 @@
 // login ends at the server's first ReadyForQuery: what the server said after AuthenticationOk
 // (ParameterStatus, BackendKeyData) is kept for the client, and the socket is handed over idle.
 import { connect, type Socket } from 'node:net';
-import { DatabaseError, parse, serialize } from 'pg-protocol';
+import { parse, serialize, type DatabaseError } from 'pg-protocol';
 import * as sasl from 'pg/lib/crypto/sasl.js';
 
 export interface UpstreamCredential {
@@ -40,7 +40,12 @@ interface LoginOptions {
 
 type Message = { name: string } & Record<string, unknown>;
 
-export function loginUpstream({ host, port, credential, parameters }: LoginOptions): Promise<UpstreamSession> {
+export function loginUpstream({
+  host,
+  port,
+  credential,
+  parameters,
+}: LoginOptions): Promise<UpstreamSession> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.setNoDelay(true);
@@ -101,19 +106,24 @@ export function loginUpstream({ host, port, credential, parameters }: LoginOptio
           return;
         }
         case 'error':
-          throw new UpstreamRefused((message as unknown as DatabaseError).message, message as unknown as DatabaseError);
+          throw new UpstreamRefused(
+            (message as unknown as DatabaseError).message,
+            message as unknown as DatabaseError,
+          );
         case 'notice':
           return;
         default:
-          throw new UpstreamRefused(`unexpected ${message.name} during login (MD5 and other methods are not spoken)`);
+          throw new UpstreamRefused(
+            `unexpected ${message.name} during login (MD5 and other methods are not spoken)`,
+          );
       }
     };
     // Messages are handled in order: a SCRAM step is asynchronous, the next waits for it.
     let queue = Promise.resolve();
     void parse(socket, (message) => {
-      queue = queue.then(() => onMessage(message as unknown as Message)).catch((error: unknown) =>
-        fail(error instanceof Error ? error : new Error(String(error))),
-      );
+      queue = queue
+        .then(() => onMessage(message as unknown as Message))
+        .catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
     });
   });
 }

@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectPolicy, dbUser, dbUserArn, startProxyFixture, type Caller, type ProxyFixture } from './support/proxy-fixture.ts';
+import {
+  connectPolicy,
+  dbUser,
+  dbUserArn,
+  startProxyFixture,
+  type Caller,
+  type ProxyFixture,
+} from './support/proxy-fixture.ts';
 
 let fixture: ProxyFixture;
 let reporter: Caller;
@@ -25,14 +32,19 @@ afterAll(async () => {
 });
 
 /** psql's exit code and what it printed; asynchronous, since the front answers from this process. */
-function psql(token: string, sslmode = 'verify-full', sql = 'select current_user'): Promise<{ code: number; out: string }> {
+function psql(
+  token: string,
+  sslmode = 'verify-full',
+  sql = 'select current_user',
+): Promise<{ code: number; out: string }> {
   const url = `host=localhost port=${fixture.proxy.port} dbname=postgres user=${dbUser} sslmode=${sslmode} sslrootcert=${caFile}`;
   return new Promise((resolve) => {
     execFile(
       'psql',
       [url, '--no-psqlrc', '--tuples-only', '--no-align', '--command', sql],
       { env: { PATH: process.env.PATH, PGPASSWORD: token, PGCONNECT_TIMEOUT: '10' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}`.trim() }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}`.trim() }),
     );
   });
 }
@@ -51,14 +63,21 @@ describe('psql through the front', () => {
   it('refuses a token 16 minutes old', async () => {
     const { code, out } = await psql(await fixture.tokenSignedAgo(reporter, 16 * 60_000));
     expect(code).toBe(2);
-    expect(out).toMatch(/FATAL: {2}IAM authentication failed for user ledger_reader\. SignatureDoesNotMatch: Signature expired/);
+    expect(out).toMatch(
+      /FATAL: {2}IAM authentication failed for user ledger_reader\. SignatureDoesNotMatch: Signature expired/,
+    );
     expect(out).toContain('HINT:  Check the IAM token for this user and try again.');
   });
 
   it('refuses a tampered signature', async () => {
     const token = await fixture.token(reporter);
-    const tampered = token.replace(/(X-Amz-Signature=[0-9a-f]{63})([0-9a-f])/, (_, head: string, last: string) => head + (last === '0' ? '1' : '0'));
-    expect((await psql(tampered)).out).toContain('SignatureDoesNotMatch: The request signature we calculated does not match');
+    const tampered = token.replace(
+      /(X-Amz-Signature=[0-9a-f]{63})([0-9a-f])/,
+      (_, head: string, last: string) => head + (last === '0' ? '1' : '0'),
+    );
+    expect((await psql(tampered)).out).toContain(
+      'SignatureDoesNotMatch: The request signature we calculated does not match',
+    );
   });
 
   it('refuses a token signed for another DB user, and one for another endpoint', async () => {

@@ -10,13 +10,21 @@ export function resolveRdsDb(request: GateRequest, dbiResourceId: string | undef
   const query = new URLSearchParams(request.query);
   const action = query.get('Action');
   if (request.method.toUpperCase() !== 'GET' || action !== 'connect') {
-    return refuse(invalidParameter('rds-db', `An IAM database token is a GET of Action=connect, not ${action ?? 'no action'}.`));
+    return refuse(
+      invalidParameter(
+        'rds-db',
+        `An IAM database token is a GET of Action=connect, not ${action ?? 'no action'}.`,
+      ),
+    );
   }
   const dbUser = query.get('DBUser');
   if (!dbUser) return refuse(invalidParameter('rds-db', 'The token names no DBUser.'));
   if (dbiResourceId === undefined) {
     return refuse(
-      accessDenied('rds-db', 'No database resource id is known for this endpoint, so no dbuser ARN can be decided.'),
+      accessDenied(
+        'rds-db',
+        'No database resource id is known for this endpoint, so no dbuser ARN can be decided.',
+      ),
     );
   }
   return {

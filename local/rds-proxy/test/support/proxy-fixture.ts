@@ -22,11 +22,14 @@ export const accountId = '123456789012';
 export const resourceId = 'prx-0123456789abcdef0';
 export const dbUser = 'ledger_reader';
 
-export const dbUserArn = (user: string, id = resourceId) => `arn:aws:rds-db:${region}:${accountId}:dbuser:${id}/${user}`;
+export const dbUserArn = (user: string, id = resourceId) =>
+  `arn:aws:rds-db:${region}:${accountId}:dbuser:${id}/${user}`;
 
 export const connectPolicy = (resource: string): PolicyDocument => ({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'ConnectAsLedgerReader', Effect: 'Allow', Action: 'rds-db:connect', Resource: resource }],
+  Statement: [
+    { Sid: 'ConnectAsLedgerReader', Effect: 'Allow', Action: 'rds-db:connect', Resource: resource },
+  ],
 });
 
 export interface Caller {
@@ -83,7 +86,8 @@ export async function startProxyFixture(): Promise<ProxyFixture> {
     resourceId,
     decide: { sessions, roles, region, accountId },
     upstream: { host: database.host, port: database.port },
-    credentialFor: async (user) => (user === dbUser ? { username: dbUser, password: readerPassword } : undefined),
+    credentialFor: async (user) =>
+      user === dbUser ? { username: dbUser, password: readerPassword } : undefined,
     trail: { append: (record) => trail.push(record) },
     onConnect: (event) => events.push(event),
   });
@@ -121,7 +125,12 @@ export async function startProxyFixture(): Promise<ProxyFixture> {
         credentials: who.credentials,
       }).getAuthToken(),
     async tokenSignedAgo(who, ageMs) {
-      const signer = new SignatureV4({ service: 'rds-db', region, credentials: who.credentials, sha256: NodeSha256 });
+      const signer = new SignatureV4({
+        service: 'rds-db',
+        region,
+        credentials: who.credentials,
+        sha256: NodeSha256,
+      });
       const presigned = await signer.presign(
         {
           method: 'GET',
