@@ -10,11 +10,33 @@ export interface DatabaseLogger {
   warn(details: object, message: string): void;
 }
 
-export interface DatabaseOptions {
-  /** Where the credentials come from; the pool reads them through this cache, never from config. */
-  secrets: SecretCache;
-  /** An RDS-style secret: `{ host, port, username, password, dbname }`. */
-  secretId: string;
+/**
+ * IAM database authentication (through RDS Proxy, or RDS itself): no stored password. pg calls
+ * `token` for every new connection, so each login presents a fresh 15-minute token signed with
+ * the caller's current role credentials (@aws-sdk/rds-signer's `getAuthToken`).
+ */
+export interface IamAuthConnection {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  token: () => Promise<string>;
+}
+
+/** Where the credentials come from: a Secrets Manager secret (read through the cache, never from config), or IAM. */
+type CredentialSource =
+  | {
+      secrets: SecretCache;
+      /** An RDS-style secret: `{ host, port, username, password, dbname }`. */
+      secretId: string;
+      iamAuth?: never;
+    }
+  | { iamAuth: IamAuthConnection; secrets?: never; secretId?: never };
+
+export type DatabaseOptions = CredentialSource & PoolOptions;
+
+/** How the pool behaves, whichever the credential source. */
+export interface PoolOptions {
   logger: DatabaseLogger;
   /** pg's `ssl`: false only for a database on the same host. */
   ssl: false | ConnectionOptions;
@@ -128,8 +150,9 @@ export class Database {
     try {
       return await pool.connect();
     } catch (error) {
-      if (!isAuthenticationFailure(error)) throw error;
       const { secretId, logger, secrets } = this.#options;
+      // A refused token is not helped by signing again: the role or the grant is what is wrong.
+      if (!isAuthenticationFailure(error) || !secrets) throw error;
       this.#stats.authRefreshes++;
       logger.warn(
         { secretId, versionId, sqlState: sqlState(error) },
@@ -148,7 +171,14 @@ export class Database {
 
   async #poolForCurrentSecret(): Promise<CurrentPool> {
     if (this.#closed) throw new Error('the database pool is closed');
-    const secret = await this.#options.secrets.get(this.#options.secretId);
+    const { iamAuth, secrets, secretId } = this.#options;
+    if (iamAuth) {
+      const { token, ...connection } = iamAuth;
+      this.#current ??= { versionId: 'iam-auth', pool: this.#createPool({ ...connection, password: token }) };
+      return this.#current;
+    }
+    if (!secrets || secretId === undefined) throw new Error('no credential source: secrets or iamAuth');
+    const secret = await secrets.get(secretId);
     // Two callers can get here together; only the first to resume replaces the pool.
     if (this.#current?.versionId !== secret.versionId) this.#replacePool(secret.versionId, secret.value);
     return this.#current as CurrentPool;
@@ -156,14 +186,39 @@ export class Database {
 
   #replacePool(versionId: string, secretValue: string): void {
     const { secretId, logger } = this.#options;
-    const credentials = parseDatabaseSecret(secretId, secretValue);
+    const credentials = parseDatabaseSecret(secretId ?? '', secretValue);
     if (!credentials.dbname) throw new Error(`secret ${secretId} names no database (dbname)`);
-    const pool = new pg.Pool({
+    const pool = this.#createPool({
       host: credentials.host,
       port: credentials.port,
       user: credentials.username,
       password: credentials.password,
       database: credentials.dbname,
+    });
+    const previous = this.#current;
+    this.#current = { versionId, pool };
+    if (previous) {
+      this.#stats.poolRebuilds++;
+      logger.info(
+        { secretId, previousVersionId: previous.versionId, versionId },
+        'database credentials changed; new connections use the new secret version',
+      );
+      previous.pool.end().catch((error: unknown) => {
+        logger.warn({ err: error }, 'closing the previous database pool failed');
+      });
+    }
+  }
+
+  #createPool(connection: {
+    host: string;
+    port: number;
+    user: string;
+    database: string;
+    password: string | (() => Promise<string>);
+  }): pg.Pool {
+    const { logger } = this.#options;
+    const pool = new pg.Pool({
+      ...connection,
       ssl: this.#options.ssl,
       max: this.#options.poolSize ?? 10,
       connectionTimeoutMillis: this.#options.connectionTimeoutMs ?? 5_000,
@@ -180,17 +235,6 @@ export class Database {
         'an idle database connection failed and was dropped',
       );
     });
-    const previous = this.#current;
-    this.#current = { versionId, pool };
-    if (previous) {
-      this.#stats.poolRebuilds++;
-      logger.info(
-        { secretId, previousVersionId: previous.versionId, versionId },
-        'database credentials changed; new connections use the new secret version',
-      );
-      previous.pool.end().catch((error: unknown) => {
-        logger.warn({ err: error }, 'closing the previous database pool failed');
-      });
-    }
+    return pool;
   }
 }

@@ -3,6 +3,8 @@ export {
   type DatabaseLogger,
   type DatabaseOptions,
   type DatabaseStats,
+  type IamAuthConnection,
+  type PoolOptions,
   type Queryable,
 } from './database.ts';
 export { databaseSecret, parseDatabaseSecret, type DatabaseSecret } from './database-secret.ts';

@@ -12,7 +12,7 @@ import { adminClients } from '@keyless/local-platform';
 import { SecretCache } from '@keyless/secrets';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { Database, isAuthenticationFailure, type DatabaseOptions } from '../src/index.ts';
+import { Database, isAuthenticationFailure, type PoolOptions } from '../src/index.ts';
 import {
   ledgerNeeds,
   startLedgerTestPlatform,
@@ -45,7 +45,7 @@ emulatorSuite(ledgerNeeds, () => {
   }
 
   /** A Database on its own secret copy, with its own counted Secrets Manager client and log. */
-  async function databaseFor(secretValue: string, options: Partial<DatabaseOptions> = {}) {
+  async function databaseFor(secretValue: string, options: Partial<PoolOptions> = {}) {
     const secretId = `test/db-${Math.random().toString(36).slice(2)}`;
     await ledger.admin.secretsManager.send(
       new CreateSecretCommand({ Name: secretId, SecretString: secretValue }),
@@ -215,13 +215,60 @@ emulatorSuite(ledgerNeeds, () => {
     test('an idle connection killed by the server is dropped, logged, and replaced on the next query', async () => {
       const { role, secret } = await loginRole('idle-password');
       const { db, logs } = await databaseFor(secret('idle-password'));
-      await Promise.all([db.query('SELECT pg_sleep(0.05)'), db.query('SELECT pg_sleep(0.05)')]);
+      await Promise.all([db.query('SELECT 1'), db.query('SELECT 2')]);
       await terminateSessionsOf(role);
       await expect
         .poll(() => logs.filter((l) => l.message.includes('idle database connection')).length)
         .toBe(2);
       const { rows } = await db.query<{ n: number }>('SELECT 1 AS n');
       expect(rows[0]?.n).toBe(1);
+    });
+  });
+
+  describe('IAM database authentication: a token per connection, no secret', () => {
+    async function iamDatabase(token: () => Promise<string>) {
+      const writer = await writerSecret();
+      const logger = { info: () => undefined, warn: () => undefined };
+      const db = new Database({
+        iamAuth: {
+          host: String(writer.host),
+          port: Number(writer.port),
+          database: String(writer.dbname),
+          user: String(writer.username),
+          token,
+        },
+        logger,
+        ssl: false,
+        poolSize: 2,
+      });
+      open.push(db);
+      return { db, password: String(writer.password) };
+    }
+
+    test('asks for a token for every new connection, and only then', async () => {
+      let password = '';
+      const minted: number[] = [];
+      const { db, password: actual } = await iamDatabase(async () => {
+        minted.push(minted.length);
+        return password;
+      });
+      password = actual;
+      // Two at once: two connections, two tokens; a third query reuses an idle connection.
+      await Promise.all([db.query('SELECT 1'), db.query('SELECT 2')]);
+      await db.query('SELECT 1');
+      expect(minted).toHaveLength(2);
+    });
+
+    test('a refused token is reported as is: signing again would not help', async () => {
+      let calls = 0;
+      const { db } = await iamDatabase(async () => {
+        calls++;
+        return 'not-the-password';
+      });
+      const error = await db.query('SELECT 1').catch((reason: unknown) => reason);
+      expect(isAuthenticationFailure(error)).toBe(true);
+      expect(calls).toBe(1);
+      expect(db.stats().authRefreshes).toBe(0);
     });
   });
 });
