@@ -32,6 +32,8 @@ export function resourceArns(params: IamModelParams) {
     uploadFailuresQueue: regional('sqs', names.uploadFailuresQueue),
     writerSecret: secret(names.writerSecret),
     readerSecret: secret(names.readerSecret),
+    // IAM database authentication through the ledger's proxy, as the read-only user.
+    readerDbUser: regional('rds-db', `dbuser:${names.ledgerProxyResourceId}/${names.readerDbUser}`),
     lambdaLogGroup: regional('logs', `log-group:/aws/lambda/${params.lambdaFunctionName}`),
     ecsServices: regional('ecs', `service/${params.ecsClusterName ?? 'keyless'}/*`),
     eksCluster: regional('eks', `cluster/${params.eksClusterName}`),

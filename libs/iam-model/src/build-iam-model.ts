@@ -17,7 +17,7 @@ const DESCRIPTIONS: Readonly<Record<RoleName, string>> = {
   'ledger-worker':
     'ECS task role of the ledger-worker service: consumes ledger-events, reads the ledger writer secret',
   'usage-reporter':
-    'IRSA / EKS Pod Identity role of the usage-reporter CronJob: reads the ledger reader secret, writes reports/',
+    'IRSA / EKS Pod Identity role of the usage-reporter CronJob: connects to the ledger proxy as ledger_reader (IAM auth), writes reports/',
   deploy:
     'GitHub Actions OIDC role for the production environment: assumes the CDK bootstrap roles, rolls ECS services',
   diff: 'GitHub Actions OIDC role for pull requests: read-only CloudFormation access for cdk diff',

@@ -20,6 +20,14 @@ export interface ResourceNames {
   uploadFailuresQueue: string;
   writerSecret: string;
   readerSecret: string;
+  /** The read-only database user the usage-reporter connects as (with an IAM token, no password). */
+  readerDbUser: string;
+  /**
+   * The resource id (`prx-…`) of the RDS Proxy in front of the ledger: IAM database tokens are
+   * authorized on `arn:…:rds-db:<region>:<account>:dbuser:<this>/<user>`. The CDK app puts the
+   * deployed proxy's id in at deploy time; the local front (local/rds-proxy) answers to this one.
+   */
+  ledgerProxyResourceId: string;
 }
 
 export const defaultResourceNames: Readonly<ResourceNames> = {
@@ -30,6 +38,8 @@ export const defaultResourceNames: Readonly<ResourceNames> = {
   uploadFailuresQueue: 'upload-processor-failures',
   writerSecret: 'ledger/writer',
   readerSecret: 'ledger/reader',
+  readerDbUser: 'ledger_reader',
+  ledgerProxyResourceId: 'prx-keylesslocal00001',
 };
 
 export interface GitHubRepository {

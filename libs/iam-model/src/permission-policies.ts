@@ -85,7 +85,9 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
       return {
         permissions: document(
           allow('PublishReports', ['s3:PutObject', 's3:GetObject'], arn.reportObjects),
-          allow('ReaderSecret', ['secretsmanager:GetSecretValue'], arn.readerSecret),
+          // No secret: the reporter logs in through the ledger's RDS Proxy with a 15-minute IAM
+          // token, as this one database user and no other (the proxy holds ledger/reader).
+          allow('ConnectAsLedgerReader', ['rds-db:connect'], arn.readerDbUser),
         ),
       };
     case 'deploy':

@@ -9,6 +9,7 @@ const bucket = 'arn:aws:s3:::keyless-files';
 const table = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/uploads`;
 const queue = (name: string) => `arn:aws:sqs:eu-west-1:${ACCOUNT}:${name}`;
 const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${name}-AbC123`;
+const dbUser = (proxy: string, user: string) => `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:${proxy}/${user}`;
 const logGroup = (fn: string) => `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${fn}`;
 const cdkRole = (purpose: string) =>
   `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-${purpose}-role-${ACCOUNT}-eu-west-1`;
@@ -84,8 +85,15 @@ const rows: Row[] = [
   allow('usage-reporter', 's3:GetObject', `${bucket}/reports/2026-04.json`),
   deny('usage-reporter', 's3:PutObject', `${bucket}/incoming/u1/file.pdf`),
   deny('usage-reporter', 's3:GetObject', `${bucket}/incoming/u1/file.pdf`),
-  allow('usage-reporter', 'secretsmanager:GetSecretValue', secret('ledger/reader')),
+  // IAM database authentication replaces the reader secret: exactly one dbuser of one proxy.
+  allow('usage-reporter', 'rds-db:connect', dbUser('prx-keylesslocal00001', 'ledger_reader')),
+  deny('usage-reporter', 'rds-db:connect', dbUser('prx-keylesslocal00001', 'ledger_writer')),
+  deny('usage-reporter', 'rds-db:connect', dbUser('prx-keylesslocal00001', 'postgres')),
+  deny('usage-reporter', 'rds-db:connect', dbUser('prx-0another0proxy001', 'ledger_reader')),
+  deny('usage-reporter', 'rds-db:connect', dbUser('db-LEDGERINSTANCE0001', 'ledger_reader')),
+  deny('usage-reporter', 'secretsmanager:GetSecretValue', secret('ledger/reader')),
   deny('usage-reporter', 'secretsmanager:GetSecretValue', secret('ledger/writer')),
+  deny('ledger-worker', 'rds-db:connect', dbUser('prx-keylesslocal00001', 'ledger_reader')),
 
   ...['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((purpose) => allow('deploy', 'sts:AssumeRole', cdkRole(purpose))),
   deny('deploy', 'sts:AssumeRole', cdkRole('cfn-exec')),
