@@ -1,7 +1,7 @@
-import { awsSettingsFrom, createS3Client, createSecretsManagerClient, createStsClient } from '@keyless/aws';
+import { Signer } from '@aws-sdk/rds-signer';
+import { awsSettingsFrom, createS3Client, createStsClient } from '@keyless/aws';
 import { Database, tlsOptions } from '@keyless/db';
 import { MetricUnit } from '@keyless/metrics';
-import { SecretCache } from '@keyless/secrets';
 import type { RunningService, ServiceContext } from '@keyless/service';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { UsageReporterConfig } from './config.ts';
@@ -22,10 +22,23 @@ export function startUsageReporter({
   const aws = awsSettingsFrom(config);
   const sts = createStsClient(aws);
   const s3 = createS3Client(aws);
-  const secretsManager = createSecretsManagerClient(aws);
+  // IAM database authentication, as AWS documents it for RDS Proxy: a token signed with the role's
+  // credentials from the default chain (IRSA or Pod Identity), minted for each new connection. It
+  // is valid fifteen minutes and only for this host, port and user; nothing is stored.
+  const signer = new Signer({
+    hostname: config.LEDGER_PROXY_HOST,
+    port: config.LEDGER_PROXY_PORT,
+    username: config.LEDGER_DB_USER,
+    region: config.AWS_REGION,
+  });
   const db = new Database({
-    secrets: new SecretCache({ client: secretsManager, logger }),
-    secretId: config.READER_SECRET_ID,
+    iamAuth: {
+      host: config.LEDGER_PROXY_HOST,
+      port: config.LEDGER_PROXY_PORT,
+      database: config.LEDGER_DB_NAME,
+      user: config.LEDGER_DB_USER,
+      token: () => signer.getAuthToken(),
+    },
     logger,
     ssl: tlsOptions(config),
     poolSize: 1,
@@ -63,7 +76,7 @@ export function startUsageReporter({
     });
   const finished = run().finally(async () => {
     await db.close();
-    for (const client of [sts, s3, secretsManager]) client.destroy();
+    for (const client of [sts, s3]) client.destroy();
   });
 
   return {

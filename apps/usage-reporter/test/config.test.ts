@@ -4,7 +4,11 @@ import { ConfigError, parseConfig } from '@keyless/config';
 import { describe, expect, test } from 'vitest';
 import { usageReporterConfigSchema } from '../src/config.ts';
 
-const minimal = { AWS_REGION: 'eu-west-1', FILES_BUCKET: 'keyless-files-123456789012-eu-west-1' };
+const minimal = {
+  AWS_REGION: 'eu-west-1',
+  FILES_BUCKET: 'keyless-files-123456789012-eu-west-1',
+  LEDGER_PROXY_HOST: 'keyless-ledger.proxy-abc.eu-west-1.rds.amazonaws.com',
+};
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -18,9 +22,11 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('reporter configuration', () => {
-  test('defaults: ledger/reader, a 24-hour period, TLS verified', () => {
+  test('defaults: ledger_reader on the proxy at 5432, a 24-hour period, TLS verified', () => {
     expect(parseConfig(usageReporterConfigSchema, minimal)).toMatchObject({
-      READER_SECRET_ID: 'ledger/reader',
+      LEDGER_PROXY_PORT: 5432,
+      LEDGER_DB_NAME: 'ledger',
+      LEDGER_DB_USER: 'ledger_reader',
       REPORT_PERIOD_HOURS: 24,
       DB_SSL_MODE: 'verify-full',
       DB_CONNECT_TIMEOUT_SECONDS: 10,
@@ -35,6 +41,9 @@ describe('reporter configuration', () => {
   test.each([
     [{}, 'AWS_REGION: required'],
     [{ AWS_REGION: 'eu-west-1' }, 'FILES_BUCKET: required'],
+    [{ ...minimal, LEDGER_PROXY_HOST: undefined }, 'LEDGER_PROXY_HOST: required'],
+    [{ ...minimal, LEDGER_PROXY_HOST: 'https://proxy' }, 'LEDGER_PROXY_HOST: expected a host name'],
+    [{ ...minimal, LEDGER_PROXY_PORT: '70000' }, 'LEDGER_PROXY_PORT: expected a port'],
     [{ ...minimal, FILES_BUCKET: 'Keyless_Files' }, 'FILES_BUCKET: expected an S3 bucket name'],
     [{ ...minimal, REPORT_PERIOD_HOURS: '0' }, 'REPORT_PERIOD_HOURS'],
     [{ ...minimal, REPORT_PERIOD_HOURS: '9000' }, 'REPORT_PERIOD_HOURS: expected at most 8784 (a year)'],
@@ -54,6 +63,7 @@ test('the process refuses to start on bad configuration: exit 1, one line per va
   expect(result.stderr.trim().split('\n').sort()).toEqual([
     'Invalid configuration: AWS_REGION: required',
     'Invalid configuration: FILES_BUCKET: required',
+    'Invalid configuration: LEDGER_PROXY_HOST: required',
     'Invalid configuration: REPORT_PERIOD_HOURS: expected a whole number of 1 or more',
   ]);
 });

@@ -29,6 +29,8 @@ const arn = resourceArns(params);
 const provider = oidcProviderArn(params, eksIssuer);
 const bucketArn = `arn:aws:s3:::${defaultResourceNames.bucket}`;
 const readerSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ledger/reader-AbC123';
+const dbUser = (user: string, proxy = defaultResourceNames.ledgerProxyResourceId) =>
+  `arn:aws:rds-db:eu-west-1:123456789012:dbuser:${proxy}/${user}`;
 
 describe('trust policy: IRSA', () => {
   const webIdentity = (sub: string, aud: string, federated = provider) =>
@@ -137,16 +139,17 @@ describe('permissions: s3:PutObject/GetObject on reports/* and secretsmanager:Ge
       },
       {
         Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: arn.readerSecret,
+        Action: ['rds-db:connect'],
+        Resource: arn.readerDbUser,
         Condition: undefined,
       },
     ]);
+    expect(arn.readerDbUser).toBe(dbUser('ledger_reader'));
   });
 
   test('every call a run makes is allowed (GetCallerIdentity needs no permission)', () => {
     const key = reportKey(new Date('2026-07-14T00:00:00Z'), 'abcd1234');
-    expect(can('secretsmanager:GetSecretValue', readerSecretArn)).toBe(true);
+    expect(can('rds-db:connect', dbUser('ledger_reader'))).toBe(true);
     expect(can('s3:PutObject', `${bucketArn}/${key}`)).toBe(true);
     // The pointer: create-only and If-Match writes are s3:PutObject, the read is s3:GetObject.
     expect(can('s3:PutObject', `${bucketArn}/${REPORT_POINTER_KEY}`)).toBe(true);
@@ -164,7 +167,12 @@ describe('permissions: s3:PutObject/GetObject on reports/* and secretsmanager:Ge
       'secretsmanager:GetSecretValue',
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ledger/writer-AbC123',
     ],
+    // No stored password to read: the ledger is reached with an IAM token, as ledger_reader only.
+    ['secretsmanager:GetSecretValue', readerSecretArn],
     ['secretsmanager:DescribeSecret', readerSecretArn],
+    ['rds-db:connect', dbUser('ledger_writer')],
+    ['rds-db:connect', dbUser('postgres')],
+    ['rds-db:connect', dbUser('ledger_reader', 'prx-0another0proxy001')],
     ['secretsmanager:PutSecretValue', readerSecretArn],
     ['dynamodb:GetItem', 'arn:aws:dynamodb:eu-west-1:123456789012:table/uploads'],
   ])('denies %s on %s', (action, resource) => {

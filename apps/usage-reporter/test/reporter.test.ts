@@ -1,7 +1,7 @@
 // The reporter as a process against the whole local system: credentials only through the SDK's
 // default chain (IRSA token file or Pod Identity agent → the local identity plane), the ledger in a
-// real PostgreSQL read through `ledger/reader`, reports in the emulator's S3, and the API's admin
-// route handing the result out.
+// real PostgreSQL read through the ledger's RDS-Proxy-like front with an IAM token (no secret),
+// reports in the emulator's S3, and the API's admin route handing the result out.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -246,6 +246,31 @@ emulatorSuite(reporterNeeds, () => {
         await lock.release().catch(() => undefined);
       }
     });
+  });
+
+  test('the ledger through its proxy: an IAM token of the reporter role, rds-db:connect on exactly its dbuser, a ledger_reader session', async () => {
+    const lock = await lockUsage();
+    try {
+      const run = startReporter(fixture, irsa());
+      await reportersWaitingOnLock(1);
+      const { rows } = await fixture.ledgerAdmin.query<{ usename: string }>(
+        "SELECT usename FROM pg_stat_activity WHERE application_name = 'usage-reporter'",
+      );
+      expect(rows).toEqual([{ usename: 'ledger_reader' }]);
+      await lock.release();
+      const { code, stderr } = await run.exited;
+      expect(code, stderr).toBe(0);
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+    const { accountId, resources } = fixture.platform;
+    const connect = fixture.connects.at(-1);
+    expect(connect?.additionalEventData.decision).toBe('allowed');
+    expect(connect?.eventName).toBe('connect');
+    expect(connect?.userIdentity.arn).toMatch(/:assumed-role\/usage-reporter\//);
+    expect(connect?.resources?.map((resource) => resource.ARN)).toEqual([
+      `arn:aws:rds-db:${fixture.platform.region}:${accountId}:dbuser:${resources.names.ledgerProxyResourceId}/ledger_reader`,
+    ]);
   });
 
   test('SIGTERM during a run (the pod stopped): the run finishes, the report is written, exit 0', async () => {

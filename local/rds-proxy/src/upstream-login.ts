@@ -1,3 +1,4 @@
+/// <reference path="./pg-sasl.d.ts" />
 // The front's own login to PostgreSQL, with the credential the proxy holds for the database user
 // (on AWS: the Secrets Manager secret the proxy's role reads). node-postgres's pg-protocol parses
 // the server's messages and serializes ours; its SCRAM-SHA-256 client answers the challenge. The

@@ -34,7 +34,11 @@ export function startReporter(
       AWS_ENDPOINT_URL: platform.endpoints.aws,
       AWS_ENDPOINT_URL_STS: system.stsEndpoint,
       FILES_BUCKET: platform.resources.names.bucket,
-      DB_SSL_MODE: 'disable',
+      // The ledger through its proxy, TLS verified against the local CA: an IAM token, no secret.
+      LEDGER_PROXY_HOST: 'localhost',
+      LEDGER_PROXY_PORT: String(system.ledgerProxy.port),
+      LEDGER_DB_NAME: platform.resources.database.name,
+      DB_SSL_CA_FILE: system.caFile,
       OTEL_SERVICE_NAME: 'usage-reporter',
       ...mechanism,
       ...extra,

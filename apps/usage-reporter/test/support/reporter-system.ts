@@ -4,7 +4,7 @@
 // tokens against the trust policies, the Pod Identity agent and the ECS credentials endpoint.
 // Put together here from @keyless/identity-plane and @keyless/local-platform, as the local system
 // puts them together: that system runs this app, so depending on it would be a cycle.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,6 +23,7 @@ import {
   type OidcIssuer,
 } from '@keyless/identity-plane';
 import {
+  adminClients,
   bootstrapNeedsOf,
   startLocalPlatform,
   type BootstrapPart,
@@ -30,6 +31,13 @@ import {
   type PlatformDescription,
 } from '@keyless/local-platform';
 import { createLogger, type Logger } from '@keyless/logging';
+import {
+  createIssuedSessions,
+  createLocalTls,
+  rolePoliciesFromIam,
+  type CloudTrailRecord,
+} from '@keyless/permission-gate';
+import { startLedgerProxy, type RdsProxy } from '@keyless/rds-proxy';
 import { startTestPlatform } from '@keyless/testing';
 import { planSuite } from '@keyless/testing/emulator-suite';
 import pg from 'pg';
@@ -67,6 +75,12 @@ export interface ReporterSystem {
   dir: string;
   /** A superuser connection to the `ledger` database (seeding, locking). */
   ledgerAdmin: pg.Pool;
+  /** The ledger's RDS-Proxy-like front (local/rds-proxy): the reporter's only way to the ledger. */
+  ledgerProxy: RdsProxy;
+  /** The local CA file the front's certificate chains to (DB_SSL_CA_FILE). */
+  caFile: string;
+  /** Every connection attempt the front decided, as trail records. */
+  connects: CloudTrailRecord[];
   stop(): Promise<void>;
 }
 
@@ -119,7 +133,11 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
     ledgerAdmin.on('error', () => undefined);
     stoppers.push(() => ledgerAdmin.end());
 
+    // The sessions the STS front issues, as the permission gate learns them: the front checks each
+    // IAM token's signature with the secret of the session that signed it.
+    const sessions = createIssuedSessions();
     const sts = await startStsFront({
+      onSessionIssued: sessions.recordRoleSession,
       emulator: { endpoint: platform.description.endpoints.aws, region },
       decisions: createDecisionLog({ destination }),
       // One-minute sessions: inside the SDK's five-minute refresh window, so every AWS call of a
@@ -150,6 +168,28 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
     });
     stoppers.push(irsaToken.stop);
 
+    const admin = adminClients({ endpoint: platform.description.endpoints.aws, region });
+    stoppers.push(() => Object.values(admin).forEach((client) => client.destroy()));
+    const tls = await createLocalTls(['localhost']);
+    const caFile = join(dir, 'keyless-local-ca.pem');
+    writeFileSync(caFile, tls.caCertificate);
+    const connects: CloudTrailRecord[] = [];
+    const ledgerProxy = await startLedgerProxy({
+      endpointHost: 'localhost',
+      tls,
+      names: platform.description.resources.names,
+      decide: {
+        sessions,
+        roles: rolePoliciesFromIam(admin.iam, { cacheMs: 1_000 }),
+        region,
+        accountId,
+      },
+      secretsManager: admin.secretsManager,
+      database: { host: database.host, port: database.port },
+      trail: { append: (record) => connects.push(record) },
+    });
+    stoppers.push(ledgerProxy.stop);
+
     return {
       platform: platform.description,
       stsEndpoint: sts.endpoint,
@@ -161,6 +201,9 @@ export async function startReporterSystem(): Promise<ReporterSystem> {
       lines,
       dir,
       ledgerAdmin,
+      ledgerProxy,
+      caFile,
+      connects,
       stop,
     };
   } catch (error) {
