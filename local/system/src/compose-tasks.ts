@@ -61,6 +61,8 @@ export const composeEnv = z.object({
   KEYLESS_GATE_PORT: z.optional(port),
   KEYLESS_GATE_TLS_PORT: z.optional(port),
   KEYLESS_ECS_CREDENTIALS_PORT: z.optional(port),
+  /** The ledger's RDS-Proxy-like front (local/rds-proxy). */
+  KEYLESS_LEDGER_PROXY_PORT: z.optional(port),
   /** ECS tasks to register under fixed credentials ids: `<id>=<role>,…`, e.g. `api-1=api`. */
   KEYLESS_COMPOSE_TASKS: composeTaskList.optional(),
   /** The ALB as the containers reach it (`http://alb:8080`), written into the platform file for `npm run demo`. */

@@ -14,6 +14,7 @@ import { adminClients } from '@keyless/emulator-admin';
 import pg from 'pg';
 import { rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runUsageReporter } from './run-usage-reporter.ts';
+import { reporterLedgerAccess } from './reporter-ledger-access.ts';
 import { trustLocalCa } from './trust-local-ca.ts';
 import type { SystemDescription } from './start-system.ts';
 import { connectedSpans, readSpans, renderTree } from './trace-tree.ts';
@@ -225,11 +226,19 @@ export const demoSteps: DemoStep[] = [
   {
     title: 'usage-reporter run (the CronJob)',
     mechanism:
-      'IRSA: projected service-account token → STS front AssumeRoleWithWebIdentity → usage-reporter role',
+      'IRSA: projected service-account token → STS front AssumeRoleWithWebIdentity → usage-reporter role; IAM token → ledger proxy (rds-db:connect) → PostgreSQL as ledger_reader',
     run: async (state) => {
+      // The trail's times are whole seconds.
+      const since = new Date(Date.now() - 1_000);
       const code = await state.runReporter('usage-reporter', state.output);
       expectThat(code === 0, `the reporter exited ${code}`);
-      return 'report written to reports/, latest.json updated';
+      const access = await until('the reporter’s ledger connection in the trail', async () => {
+        const found = await reporterLedgerAccess(state.system.identity.trailFile, since);
+        return found.connect && found;
+      });
+      expectThat(access.secretReads.length === 0, 'the reporter read a secret (GetSecretValue in the trail)');
+      const dbUser = access.connect?.resources?.[0]?.ARN ?? '';
+      return `report written to reports/, latest.json updated; ledger read through the proxy with an IAM token (rds-db:connect on ${dbUser}), no secret read`;
     },
   },
   {

@@ -49,8 +49,11 @@ export async function runUsageReporter(
         AWS_ROLE_ARN: d.identity.irsa.AWS_ROLE_ARN,
         AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
         FILES_BUCKET: d.resources.names.bucket,
-        READER_SECRET_ID: d.resources.names.readerSecret,
-        DB_SSL_MODE: 'disable',
+        // The ledger through its proxy, with an IAM token: what the CronJob's manifest sets on EKS.
+        LEDGER_PROXY_HOST: d.identity.ledgerProxy.host,
+        LEDGER_PROXY_PORT: String(d.identity.ledgerProxy.port),
+        LEDGER_DB_NAME: d.resources.database.name,
+        DB_SSL_CA_FILE: d.identity.caFile,
       },
     },
     output,

@@ -34,6 +34,7 @@ import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
 import { startFunctionCredentialsEndpoint } from './function-credentials-endpoint.ts';
 import { githubRepository, type SystemConfig } from './system-config.ts';
+import { startSystemLedgerProxy, type LedgerProxyDescription } from './ledger-proxy.ts';
 import { stopInOrder, type StopStep } from './stop-in-order.ts';
 
 export const eksClusterName = 'keyless';
@@ -77,6 +78,8 @@ export interface SystemDescription extends PlatformDescription {
     defaultServiceAccountTokenFile: string;
     /** What a GitHub Actions job with `id-token: write` gets. */
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+    /** The ledger's RDS Proxy (local/rds-proxy): IAM database tokens in, TLS required. */
+    ledgerProxy: LedgerProxyDescription;
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -247,6 +250,18 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const githubTokens = await startGithubTokenService(issuers.github, github);
     stoppers.push(githubTokens.close);
 
+    const ledgerProxy = await startSystemLedgerProxy({
+      platform: platform.description,
+      decide: local.deps,
+      tls,
+      trail,
+      logger: logger.child({ component: 'rds-proxy' }),
+      bindHost: config.KEYLESS_BIND_HOST,
+      ...(config.KEYLESS_ADVERTISED_HOST && { advertisedHost: config.KEYLESS_ADVERTISED_HOST }),
+      ...(config.KEYLESS_LEDGER_PROXY_PORT && { port: config.KEYLESS_LEDGER_PROXY_PORT }),
+    });
+    stoppers.push(ledgerProxy.stop);
+
     return {
       description: {
         ...platform.description,
@@ -265,6 +280,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
             ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
           },
+          ledgerProxy: ledgerProxy.description,
         },
       },
       ledgerAdminUrl: platform.ledgerAdminUrl,
