@@ -53,7 +53,10 @@ export function buildKeylessApp(app: App, options: { uploadProcessorBundle?: str
     settings,
     model,
     vpc: network.vpc,
-    databaseSecurityGroupId: data.databaseSecurityGroup.securityGroupId,
+    ledgerProxy: {
+      securityGroupId: data.ledgerProxySecurityGroup.securityGroupId,
+      resourceId: data.ledgerProxyResourceId,
+    },
     deployRoleArn: pipeline.deployRole.resource.attrArn,
   });
   const observability = new ObservabilityStack(app, 'observability', {

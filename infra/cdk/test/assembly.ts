@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { PolicyDocument } from '@keyless/iam-policy';
-import { EKS_ISSUER_SLOT, keylessIamModel } from '../src/iam/iam-model.ts';
+import { EKS_ISSUER_SLOT, keylessIamModel, LEDGER_PROXY_SLOT } from '../src/iam/iam-model.ts';
 import { readSettings } from '../src/settings.ts';
 
 export const projectDir = resolve(import.meta.dirname, '..');
@@ -71,13 +71,23 @@ export function synthesizedModel() {
 }
 
 /**
- * A trust policy as IAM will receive it. A document rendered as Fn::Sub (the usage-reporter's,
- * whose condition keys contain the EKS issuer) gets `issuer` in place of the variable.
+ * A policy as IAM will receive it. A document rendered as Fn::Sub (the usage-reporter's, whose
+ * condition keys contain the EKS issuer and whose rds-db:connect grant names the ledger proxy) gets
+ * `issuer` and `proxyId` in place of the variables.
  */
-export function deployedDocument(value: unknown, issuer = EKS_ISSUER_SLOT): PolicyDocument {
+export function deployedDocument(
+  value: unknown,
+  issuer = EKS_ISSUER_SLOT,
+  proxyId = LEDGER_PROXY_SLOT,
+): PolicyDocument {
   if (value && typeof value === 'object' && 'Fn::Sub' in value) {
     const [text] = (value as { 'Fn::Sub': [string, unknown] })['Fn::Sub'];
-    return JSON.parse(text.replaceAll('${EksOidcIssuer}', issuer).replaceAll('${!', '${')) as PolicyDocument;
+    return JSON.parse(
+      text
+        .replaceAll('${EksOidcIssuer}', issuer)
+        .replaceAll('${LedgerProxyResourceId}', proxyId)
+        .replaceAll('${!', '${'),
+    ) as PolicyDocument;
   }
   return value as PolicyDocument;
 }

@@ -21,7 +21,13 @@ describe('roles deployed from the IAM model', () => {
     const { resource } = roleNamed(name);
     const properties = resource.Properties;
     expect(deployedDocument(properties.AssumeRolePolicyDocument)).toEqual(definition.assumeRolePolicy);
-    expect(properties.Policies).toEqual(
+    const policies = properties.Policies as { PolicyName: string; PolicyDocument: unknown }[];
+    expect(
+      policies.map(({ PolicyName, PolicyDocument }) => ({
+        PolicyName,
+        PolicyDocument: deployedDocument(PolicyDocument),
+      })),
+    ).toEqual(
       Object.entries(definition.policies).map(([PolicyName, PolicyDocument]) => ({
         PolicyName,
         PolicyDocument,
@@ -56,6 +62,21 @@ describe('roles deployed from the IAM model', () => {
     expect(variables).toEqual({
       EksOidcIssuer: { 'Fn::Select': [1, { 'Fn::Split': [':oidc-provider/', { Ref: providerId }] }] },
     });
+  });
+
+  it("fills the ledger proxy's resource id into the usage-reporter's rds-db:connect grant at deploy time", () => {
+    const { resource } = roleNamed('usage-reporter');
+    const [policy] = resource.Properties.Policies as { PolicyDocument: { 'Fn::Sub': [string, object] } }[];
+    const [text, variables] = defined(policy, 'the inline policy').PolicyDocument['Fn::Sub'];
+    expect(text).toContain(':rds-db:eu-west-1:');
+    expect(text).toContain(':dbuser:${LedgerProxyResourceId}/ledger_reader"');
+    expect(text).not.toContain('slot');
+    const [proxyId] = resourcesOf('data', 'AWS::RDS::DBProxy').map(([id]) => id);
+    // The resource id is the proxy ARN's seventh field, imported from the data stack.
+    const reference = JSON.stringify(variables);
+    expect(reference).toMatch(/^\{"LedgerProxyResourceId":\{"Fn::Select":\[6,\{"Fn::Split":\[":",/);
+    expect(reference).toContain('"StackName":"keyless-data"');
+    expect(reference).toMatch(new RegExp(`${defined(proxyId, 'the proxy')}[0-9A-F]*DBProxyArn`));
   });
 
   it('registers both OIDC providers of the model with the model client IDs', () => {

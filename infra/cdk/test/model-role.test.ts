@@ -44,7 +44,7 @@ describe('ModelRole', () => {
           definition: model.role('api'),
           substitutions: { 'missing.invalid': { variable: 'X', value: 'y' } },
         }),
-    ).toThrow(/does not contain the stand-in 'missing.invalid'/);
+    ).toThrow(/no policy of role api contains the stand-in 'missing.invalid'/);
   });
 });
 

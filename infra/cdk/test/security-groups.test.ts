@@ -1,7 +1,8 @@
-// Who may reach what. The database is the crown jewel: only the ledger-worker tasks, the EKS nodes
-// (usage-reporter) and the secret rotation functions, on 5432, and nothing by address range.
+// Who may reach what. The database is the crown jewel: only the ledger-worker tasks, the ledger's
+// RDS Proxy and the secret rotation functions, on 5432, and nothing by address range; the EKS nodes
+// (usage-reporter) reach the proxy only.
 import { describe, expect, it } from 'vitest';
-import { allResources, defined, resourcesOf, type CfnResourceJson } from './assembly.ts';
+import { allResources, defined, onlyResource, resourcesOf, type CfnResourceJson } from './assembly.ts';
 
 const text = (value: unknown) => JSON.stringify(value);
 const refersTo = (value: unknown, logicalIdOrOutput: string) => text(value).includes(logicalIdOrOutput);
@@ -21,10 +22,22 @@ describe('ledger database security group', () => {
     refersTo(resource.Properties.GroupId, databaseGroup),
   );
 
-  it('admits exactly the ledger-worker, the EKS nodes and secret rotation, on 5432 only', () => {
+  // The proxy's rule is the DatabaseProxy construct's, on the instance's port (declared as 5432).
+  const instancePort = (port: unknown) =>
+    text(port) === text({ 'Fn::GetAtt': [onlyResource('data', 'AWS::RDS::DBInstance')[0], 'Endpoint.Port'] })
+      ? 5432
+      : port;
+
+  it('admits exactly the ledger-worker, the ledger proxy and secret rotation, on 5432 only', () => {
     const sources = toDatabase.map(({ stack, resource }) => {
       const { SourceSecurityGroupId, FromPort, ToPort, IpProtocol, CidrIp, CidrIpv6 } = resource.Properties;
-      expect({ FromPort, ToPort, IpProtocol, CidrIp, CidrIpv6 }).toEqual({
+      expect({
+        FromPort: instancePort(FromPort),
+        ToPort: instancePort(ToPort),
+        IpProtocol,
+        CidrIp,
+        CidrIpv6,
+      }).toEqual({
         FromPort: 5432,
         ToPort: 5432,
         IpProtocol: 'tcp',
@@ -35,14 +48,27 @@ describe('ledger database security group', () => {
     });
     const worker = groupId('services', /^ledger-worker tasks/);
     const rotation = groupId('data', /rotation functions/);
+    const proxy = groupId('data', /^ledger RDS Proxy/);
     expect(sources).toHaveLength(3);
     expect(sources).toEqual(
       expect.arrayContaining([
         { stack: 'services', source: text({ 'Fn::GetAtt': [worker, 'GroupId'] }) },
         { stack: 'data', source: text({ 'Fn::GetAtt': [rotation, 'GroupId'] }) },
-        { stack: 'eks', source: expect.stringContaining('ClusterSecurityGroupId') },
+        { stack: 'data', source: text({ 'Fn::GetAtt': [proxy, 'GroupId'] }) },
       ]),
     );
+  });
+
+  it('the ledger proxy admits the EKS nodes only, on 5432', () => {
+    const proxy = groupId('data', /^ledger RDS Proxy/);
+    const toProxy = ingressRules.filter(({ resource }) => refersTo(resource.Properties.GroupId, proxy));
+    expect(
+      toProxy.map(({ stack, resource }) => ({
+        stack,
+        port: resource.Properties.FromPort,
+        source: text(resource.Properties.SourceSecurityGroupId),
+      })),
+    ).toEqual([{ stack: 'eks', port: 5432, source: expect.stringContaining('ClusterSecurityGroupId') }]);
   });
 
   it('has no inline ingress and no egress', () => {

@@ -23,12 +23,18 @@ export const STACK_NAME_PREFIX = 'keyless';
  */
 export const EKS_ISSUER_SLOT = 'eks-oidc-issuer.invalid';
 
+/**
+ * The ledger proxy's resource id, known once the proxy exists: the usage-reporter role's
+ * `rds-db:connect` grant is built with this stand-in and given the real id at deploy time.
+ */
+export const LEDGER_PROXY_SLOT = 'prx-ledger-proxy-id-slot';
+
 export function iamModelParams(settings: Settings): IamModelParams {
   return {
     partition: 'aws',
     accountId: settings.account,
     region: settings.region,
-    names: { ...defaultResourceNames, bucket: settings.bucketName },
+    names: { ...defaultResourceNames, bucket: settings.bucketName, ledgerProxyResourceId: LEDGER_PROXY_SLOT },
     eksOidcIssuer: EKS_ISSUER_SLOT,
     githubOidcIssuer: GITHUB_OIDC_ISSUER,
     github: { owner: settings.githubOwner, repo: settings.githubRepo },

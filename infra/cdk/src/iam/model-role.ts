@@ -13,9 +13,10 @@ export interface ModelRoleProps {
   definition: RoleDefinition;
   /**
    * Values only known at deploy time, keyed by the stand-in the model was built with (e.g. the
-   * EKS issuer). CloudFormation cannot put an intrinsic function in a JSON key, and the issuer is
-   * part of the condition keys (`<issuer>:sub`), so such a trust policy is rendered as one
-   * `Fn::Sub` JSON string; IAM receives exactly the model's document with the real value.
+   * EKS issuer, the ledger proxy's resource id). CloudFormation cannot put an intrinsic function in
+   * a JSON key, and the issuer is part of the condition keys (`<issuer>:sub`), so a document holding
+   * a stand-in is rendered as one `Fn::Sub` JSON string; IAM receives exactly the model's document
+   * with the real value. Every stand-in must appear in the trust policy or an inline policy.
    */
   substitutions?: Record<string, { variable: string; value: string }>;
 }
@@ -28,14 +29,20 @@ export class ModelRole extends Construct {
   constructor(scope: Construct, id: string, props: ModelRoleProps) {
     super(scope, id);
     const { definition } = props;
+    const substitutions = props.substitutions ?? {};
+    const documents = JSON.stringify([definition.assumeRolePolicy, definition.policies]);
+    for (const slot of Object.keys(substitutions)) {
+      if (!documents.includes(slot))
+        throw new Error(`no policy of role ${definition.name} contains the stand-in '${slot}'`);
+    }
     this.resource = new iam.CfnRole(this, 'Resource', {
       roleName: definition.name,
       description: definition.description,
       maxSessionDuration: definition.maxSessionDurationSeconds,
-      assumeRolePolicyDocument: render(definition.assumeRolePolicy, props.substitutions ?? {}),
+      assumeRolePolicyDocument: render(definition.assumeRolePolicy, substitutions),
       policies: Object.entries(definition.policies).map(([policyName, policyDocument]) => ({
         policyName,
-        policyDocument,
+        policyDocument: render(policyDocument, substitutions),
       })),
     });
     this.role = iam.Role.fromRoleArn(this, 'Immutable', this.resource.attrArn, { mutable: false });
@@ -49,13 +56,12 @@ function render(
   document: PolicyDocument,
   substitutions: Record<string, { variable: string; value: string }>,
 ): PolicyDocument | string {
-  const slots = Object.entries(substitutions);
+  const slots = Object.entries(substitutions).filter(([slot]) => JSON.stringify(document).includes(slot));
   if (slots.length === 0) return document;
   // `${` starts a variable in Fn::Sub; IAM policy variables such as ${aws:username} are escaped.
   let text = JSON.stringify(document).replaceAll('${', '${!');
   const variables: Record<string, string> = {};
   for (const [slot, { variable, value }] of slots) {
-    if (!text.includes(slot)) throw new Error(`the trust policy does not contain the stand-in '${slot}'`);
     text = text.replaceAll(slot, `\${${variable}}`);
     variables[variable] = value;
   }

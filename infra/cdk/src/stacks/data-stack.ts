@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -35,6 +35,11 @@ export class DataStack extends KeylessStack {
   readonly databaseSecurityGroup: ec2.SecurityGroup;
   readonly writerSecret: secretsmanager.ISecret;
   readonly readerSecret: secretsmanager.ISecret;
+  /** The usage-reporter's way in: IAM database authentication only, TLS only. */
+  readonly ledgerProxy: rds.DatabaseProxy;
+  readonly ledgerProxySecurityGroup: ec2.SecurityGroup;
+  /** `prx-…`: what the usage-reporter role's `rds-db:connect` grant names (dbuser ARN). */
+  readonly ledgerProxyResourceId: string;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -164,7 +169,38 @@ export class DataStack extends KeylessStack {
     this.writerSecret = userSecret('WriterSecret', DATABASE_USERS.writer, names.writerSecret);
     this.readerSecret = userSecret('ReaderSecret', DATABASE_USERS.reader, names.readerSecret);
 
+    // RDS Proxy in front of the ledger for the usage-reporter: clients present an IAM token (no
+    // password is accepted, iamAuth REQUIRED) over TLS only; the proxy logs in with the reader's
+    // secret, which its own role (created here, GetSecretValue on that one secret) alone reads.
+    // The worker keeps its Secrets Manager credential and goes to the database directly.
+    const proxySecurityGroup = (this.ledgerProxySecurityGroup = new ec2.SecurityGroup(
+      this,
+      'LedgerProxySecurityGroup',
+      {
+        vpc,
+        description: 'ledger RDS Proxy: PostgreSQL from the EKS nodes (usage-reporter) only',
+        allowAllOutbound: false,
+      },
+    ));
+    // The proxy → database rules (both ways, on the instance's port) are the DatabaseProxy construct's.
+    this.ledgerProxy = new rds.DatabaseProxy(this, 'LedgerProxy', {
+      dbProxyName: 'keyless-ledger',
+      proxyTarget: rds.ProxyTarget.fromInstance(this.database),
+      secrets: [this.readerSecret],
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [proxySecurityGroup],
+      iamAuth: true,
+      requireTLS: true,
+      clientPasswordAuthType: rds.ClientPasswordAuthType.POSTGRES_SCRAM_SHA_256,
+      idleClientTimeout: Duration.minutes(30),
+      debugLogging: false,
+    });
+    // arn:aws:rds:<region>:<account>:db-proxy:<resource id>: the id is the seventh field.
+    this.ledgerProxyResourceId = Fn.select(6, Fn.split(':', this.ledgerProxy.dbProxyArn));
+
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.dbInstanceEndpointAddress });
+    new CfnOutput(this, 'LedgerProxyEndpoint', { value: this.ledgerProxy.endpoint });
     new CfnOutput(this, 'LedgerEventsQueueUrl', { value: this.ledgerEvents.queueUrl });
   }
 }

@@ -6,7 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { USAGE_REPORTER_SERVICE_ACCOUNT } from '@keyless/iam-model';
 import type { Construct } from 'constructs';
 import { EKS_KUBERNETES_VERSION } from '../eks-version.ts';
-import { EKS_CLUSTER_NAME, EKS_ISSUER_SLOT, type KeylessIamModel } from '../iam/iam-model.ts';
+import {
+  EKS_CLUSTER_NAME,
+  EKS_ISSUER_SLOT,
+  LEDGER_PROXY_SLOT,
+  type KeylessIamModel,
+} from '../iam/iam-model.ts';
 import { ModelRole } from '../iam/model-role.ts';
 import { admitToDatabase } from './database-access.ts';
 import { KeylessStack, type KeylessStackProps } from './keyless-stack.ts';
@@ -14,7 +19,8 @@ import { KeylessStack, type KeylessStackProps } from './keyless-stack.ts';
 export interface EksStackProps extends KeylessStackProps {
   model: KeylessIamModel;
   vpc: ec2.IVpc;
-  databaseSecurityGroupId: string;
+  /** The ledger's RDS Proxy, which the usage-reporter reaches with an IAM token. */
+  ledgerProxy: { securityGroupId: string; resourceId: string };
   deployRoleArn: string;
 }
 
@@ -87,11 +93,12 @@ export class EksStack extends KeylessStack {
       },
     });
 
-    // Nodes run with the cluster security group; the database admits it on 5432.
+    // Nodes run with the cluster security group; the ledger proxy (not the database) admits it on
+    // 5432: the usage-reporter has no password to log in to the database with anyway.
     admitToDatabase(
       this,
-      'Database',
-      props.databaseSecurityGroupId,
+      'LedgerProxy',
+      props.ledgerProxy.securityGroupId,
       this.cluster.clusterSecurityGroup,
       'EKS nodes',
     );
@@ -103,6 +110,7 @@ export class EksStack extends KeylessStack {
       definition: model.role('usage-reporter'),
       substitutions: {
         [EKS_ISSUER_SLOT]: { variable: 'EksOidcIssuer', value: provider.openIdConnectProviderIssuer },
+        [LEDGER_PROXY_SLOT]: { variable: 'LedgerProxyResourceId', value: props.ledgerProxy.resourceId },
       },
     });
 
