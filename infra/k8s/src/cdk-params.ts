@@ -8,6 +8,7 @@ export const CDK_OUTPUTS = {
   kubernetesVersion: { stack: 'keyless-eks', output: 'KubernetesVersion' },
   repositoryUri: { stack: 'keyless-pipeline', output: 'RepositoryUriusagereporter' },
   filesBucket: { stack: 'keyless-uploads', output: 'FilesBucket' },
+  ledgerProxyHost: { stack: 'keyless-data', output: 'LedgerProxyEndpoint' },
 } as const;
 
 const outputsFile = z.record(z.string(), z.record(z.string(), z.string()));
@@ -22,6 +23,9 @@ const values = z.object({
       'expected an ECR repository URI such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/keyless/usage-reporter',
     ),
   filesBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+  ledgerProxyHost: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(\.cn)?$/, 'expected an RDS Proxy endpoint host name'),
 });
 
 /** An image tag as the registry allows it; the deploy workflow uses the commit SHA. */
@@ -32,6 +36,8 @@ export interface ManifestParams {
   USAGE_REPORTER_IMAGE: string;
   FILES_BUCKET: string;
   AWS_REGION: string;
+  /** The ledger's RDS Proxy: the reporter signs its IAM database tokens for this host. */
+  LEDGER_PROXY_HOST: string;
 }
 
 /**
@@ -61,7 +67,7 @@ export function paramsFromCdkOutputs(
   const tag = imageTag.safeParse(options.imageTag);
   if (!tag.success)
     throw new Error(`bad image tag ${JSON.stringify(options.imageTag)}: ${tag.error.issues[0]?.message}`);
-  const { roleArn, kubernetesVersion, repositoryUri, filesBucket } = parsed.data;
+  const { roleArn, kubernetesVersion, repositoryUri, filesBucket, ledgerProxyHost } = parsed.data;
   if (kubernetesVersion !== options.validatedVersion) {
     throw new Error(
       `the cluster runs Kubernetes ${kubernetesVersion}, the manifests are validated against ${options.validatedVersion}: ` +
@@ -75,6 +81,7 @@ export function paramsFromCdkOutputs(
     USAGE_REPORTER_IMAGE: `${repositoryUri}:${tag.data}`,
     FILES_BUCKET: filesBucket,
     AWS_REGION: region,
+    LEDGER_PROXY_HOST: ledgerProxyHost,
   };
 }
 

@@ -10,12 +10,13 @@ const scratch = renderOverlays();
 afterAll(() => scratch.remove());
 
 describe('paramsFromCdkOutputs', () => {
-  test('reads the role, repository and bucket outputs; the Region comes from the repository', () => {
+  test('reads the role, repository, bucket and ledger proxy outputs; the Region comes from the repository', () => {
     expect(paramsFromCdkOutputs(outputs(), options)).toEqual({
       USAGE_REPORTER_ROLE_ARN: deployedValues.roleArn,
       USAGE_REPORTER_IMAGE: `${deployedValues.repositoryUri}:${deployedValues.imageTag}`,
       FILES_BUCKET: deployedValues.filesBucket,
       AWS_REGION: 'eu-west-1',
+      LEDGER_PROXY_HOST: deployedValues.ledgerProxyHost,
     });
   });
 
@@ -54,6 +55,7 @@ describe('paramsFromCdkOutputs', () => {
       `USAGE_REPORTER_IMAGE=${deployedValues.repositoryUri}:${deployedValues.imageTag}`,
       `FILES_BUCKET=${deployedValues.filesBucket}`,
       'AWS_REGION=eu-west-1',
+      `LEDGER_PROXY_HOST=${deployedValues.ledgerProxyHost}`,
     ]);
   });
 });

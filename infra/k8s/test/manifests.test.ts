@@ -68,7 +68,11 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     const container = reporterContainer(overlay);
     expect(container.image).toBe(`${deployedValues.repositoryUri}:${deployedValues.imageTag}`);
     const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
-    expect(env).toMatchObject({ FILES_BUCKET: deployedValues.filesBucket, AWS_REGION: 'eu-west-1' });
+    expect(env).toMatchObject({
+      FILES_BUCKET: deployedValues.filesBucket,
+      AWS_REGION: 'eu-west-1',
+      LEDGER_PROXY_HOST: deployedValues.ledgerProxyHost,
+    });
   });
 
   test("the CronJob's environment is a valid reporter configuration", () => {
@@ -77,7 +81,9 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     );
     const config = parseConfig(usageReporterConfigSchema, env);
     expect(config).toMatchObject({
-      READER_SECRET_ID: 'ledger/reader',
+      LEDGER_PROXY_HOST: deployedValues.ledgerProxyHost,
+      LEDGER_PROXY_PORT: 5432,
+      LEDGER_DB_USER: 'ledger_reader',
       DB_SSL_MODE: 'verify-full',
       DEPLOY_ENV: 'prod',
     });

@@ -27,6 +27,7 @@ export const deployedValues = {
   roleArn: 'arn:aws:iam::123456789012:role/usage-reporter',
   repositoryUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/keyless/usage-reporter',
   filesBucket: 'keyless-files-123456789012-eu-west-1',
+  ledgerProxyHost: 'keyless-ledger.proxy-c0ffee123456.eu-west-1.rds.amazonaws.com',
   imageTag: '0123456789abcdef0123456789abcdef01234567',
 };
 
