@@ -1,4 +1,3 @@
-/// <reference path="./pg-sasl.d.ts" />
 // The front's own login to PostgreSQL, with the credential the proxy holds for the database user
 // (on AWS: the Secrets Manager secret the proxy's role reads). node-postgres's pg-protocol parses
 // the server's messages and serializes ours; its SCRAM-SHA-256 client answers the challenge. The
@@ -6,7 +5,7 @@
 // (ParameterStatus, BackendKeyData) is kept for the client, and the socket is handed over idle.
 import { connect, type Socket } from 'node:net';
 import { parse, serialize, type DatabaseError } from 'pg-protocol';
-import * as sasl from 'pg/lib/crypto/sasl.js';
+import { scram as sasl, type ScramSession } from './scram-client.ts';
 
 export interface UpstreamCredential {
   username: string;
@@ -51,7 +50,7 @@ export function loginUpstream({
     const socket = connect({ host, port });
     socket.setNoDelay(true);
     const session: Partial<UpstreamSession> & { parameters: [string, string][] } = { parameters: [] };
-    let scram: ReturnType<typeof sasl.startSession> | undefined;
+    let scram: ScramSession | undefined;
     let settled = false;
     const fail = (error: Error) => {
       if (settled) return;
