@@ -35,6 +35,7 @@ import {
   type RoleName,
 } from '@keyless/iam-model';
 import type { PolicyDocument } from '@keyless/iam-policy';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decideCall, type DecideDeps } from '../src/decide-call.ts';
 import type { GateRequest } from '../src/gate-request.ts';
@@ -47,6 +48,7 @@ import {
   type CaptureServer,
 } from './authorize/support/capture-server.ts';
 import { sendCommand } from './authorize/support/sdk-config.ts';
+import { NodeSha256 } from './support/node-sha256.ts';
 import { json11Call, queryCall, sendSigned, type HandBuiltCall } from './authorize/support/signed-call.ts';
 import {
   ACCESS_DENIED_CODES,
@@ -102,13 +104,50 @@ const names: ResourceNames = {
       : `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${idOrName}-${SECRET_SUFFIX}`,
 };
 
-/** decideCall's dependencies, the role's policies being `policies`. */
-function deps(policies: Record<string, PolicyDocument>): DecideDeps {
+/** decideCall's dependencies, the role's policies being `policies` (an IAM token at `dbiResourceId`). */
+function deps(policies: Record<string, PolicyDocument>, dbiResourceId?: string): DecideDeps {
   const roles: RolePolicySource = {
     get: async () => ({ identity: policies }),
     forget: () => undefined,
   };
-  return { sessions, roles, names, region: REGION, accountId: ACCOUNT };
+  return {
+    sessions,
+    roles,
+    names,
+    region: REGION,
+    accountId: ACCOUNT,
+    ...(dbiResourceId !== undefined && { dbiResourceId }),
+  };
+}
+
+/** An IAM database token as @aws-sdk/rds-signer presigns it, as the proxy hands it to decideCall. */
+async function databaseToken(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
+  dbUser: string,
+): Promise<GateRequest> {
+  const host = 'ledger-proxy.matrix:5432';
+  const signer = new SignatureV4({ service: 'rds-db', region: REGION, credentials, sha256: NodeSha256 });
+  const presigned = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname: 'ledger-proxy.matrix',
+      port: 5432,
+      path: '/',
+      headers: { host },
+      query: { Action: 'connect', DBUser: dbUser },
+    },
+    { expiresIn: 900 },
+  );
+  return {
+    method: 'GET',
+    path: '/',
+    query: new URLSearchParams(presigned.query as Record<string, string>).toString(),
+    headers: { host },
+    body: Buffer.alloc(0),
+    sourceIp: '127.0.0.1',
+    secureTransport: true,
+  };
 }
 
 let server: CaptureServer;
@@ -191,6 +230,8 @@ async function captured(role: RoleName, matrixCase: MatrixCase): Promise<GateReq
       return server.capture(() =>
         sendCommand(new STSClient(config), new AssumeRoleCommand(call.input as never)),
       );
+    case 'rds-db':
+      return databaseToken(credentials, call.dbUser);
   }
 }
 
@@ -242,8 +283,9 @@ describe.each(ROLE_NAMES)('%s', (role) => {
       const code = ACCESS_DENIED_CODES[serviceOf(matrixCase.action)];
       const denial = `is not authorized to perform: ${matrixCase.action} on resource: ${matrixCase.resource}`;
 
-      const whole = await decideCall(request, deps(policies));
-      const without = await decideCall(request, deps(withoutStatement(policies, matrixCase)));
+      const proxy = matrixCase.call.kind === 'rds-db' ? matrixCase.call.dbiResourceId : undefined;
+      const whole = await decideCall(request, deps(policies, proxy));
+      const without = await decideCall(request, deps(withoutStatement(policies, matrixCase), proxy));
 
       if (matrixCase.statement.Effect === 'Allow') {
         expect(whole, JSON.stringify(whole.allowed ? whole.resolved : whole.error)).toMatchObject({

@@ -40,7 +40,9 @@ export type SdkCall =
       input: Record<string, unknown>;
     }
   | { kind: 'secretsmanager'; operation: 'GetSecretValue' | 'DescribeSecret'; input: Record<string, unknown> }
-  | { kind: 'sts'; operation: 'AssumeRole'; input: Record<string, unknown> };
+  | { kind: 'sts'; operation: 'AssumeRole'; input: Record<string, unknown> }
+  /** An IAM database authentication token (what @aws-sdk/rds-signer presigns) for this user at this proxy. */
+  | { kind: 'rds-db'; dbiResourceId: string; dbUser: string };
 
 export interface HandCall {
   kind: 'hand';
@@ -171,6 +173,17 @@ function secret(operation: 'GetSecretValue' | 'DescribeSecret'): Builder {
   };
 }
 
+/** `dbuser:<resource id>/<user>`: a token for that user, presented to that proxy. */
+const dbUser: Builder = (pattern) => {
+  const { resource } = arnParts(pattern);
+  const match = /^dbuser:([^/]+)\/(.+)$/.exec(fillWildcards(resource, 'matrix'));
+  if (!match?.[1] || !match[2]) return { unreachable: `rds-db pattern ${resource} is no dbuser:<id>/<user>` };
+  return {
+    resource: pattern.replace(resource, `dbuser:${match[1]}/${match[2]}`),
+    call: { kind: 'rds-db', dbiResourceId: match[1], dbUser: match[2] },
+  };
+};
+
 const assumeRole: Builder = (pattern) => {
   const RoleArn = fillWildcards(pattern, 'matrix');
   return {
@@ -277,6 +290,7 @@ export const REQUEST_BUILDERS: Readonly<Record<string, Builder>> = {
   'secretsmanager:GetSecretValue': secret('GetSecretValue'),
   'secretsmanager:DescribeSecret': secret('DescribeSecret'),
   'sts:AssumeRole': assumeRole,
+  'rds-db:connect': dbUser,
   'logs:CreateLogStream': logStream('CreateLogStream'),
   'logs:PutLogEvents': logStream('PutLogEvents'),
   'ecs:UpdateService': ecsService('UpdateService'),
@@ -297,6 +311,7 @@ export const ACCESS_DENIED_CODES: Readonly<Record<string, string>> = {
   logs: 'AccessDeniedException',
   ecs: 'AccessDeniedException',
   eks: 'AccessDeniedException',
+  'rds-db': 'AccessDenied',
 };
 
 export interface StatementRef {
