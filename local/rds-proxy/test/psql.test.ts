@@ -89,11 +89,20 @@ describe('psql through the front', () => {
     );
   });
 
-  it('refuses a role without rds-db:connect with AWS’s access-denied message', async () => {
-    const other = fixture.caller('ledger-worker', connectPolicy(dbUserArn('ledger_writer')));
-    const { out } = await psql(await fixture.token(other));
-    expect(out).toContain(
-      `AccessDenied: User: ${other.arn} is not authorized to perform: rds-db:connect on resource: ${dbUserArn(dbUser)} because no identity-based policy allows the rds-db:connect action`,
-    );
+  it('refuses a role without rds-db:connect, and one whose grant names another dbuser, with AWS’s access-denied message', async () => {
+    const noGrant = fixture.caller('api', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::keyless-files/reports/*' },
+      ],
+    });
+    const otherUser = fixture.caller('ledger-worker', connectPolicy(dbUserArn('ledger_writer')));
+    for (const who of [noGrant, otherUser]) {
+      const { code, out } = await psql(await fixture.token(who));
+      expect(code).toBe(2);
+      expect(out).toContain(
+        `AccessDenied: User: ${who.arn} is not authorized to perform: rds-db:connect on resource: ${dbUserArn(dbUser)} because no identity-based policy allows the rds-db:connect action`,
+      );
+    }
   });
 });
