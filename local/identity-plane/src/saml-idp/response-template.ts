@@ -45,7 +45,12 @@ function attributeElements(attributes: AssertionAttributes): [name: string, valu
     [AWS_SAML_ATTRIBUTES.roleSessionName, [attributes.roleSessionName]],
     ...(attributes.sessionDurationSeconds === undefined
       ? []
-      : [[AWS_SAML_ATTRIBUTES.sessionDuration, [String(attributes.sessionDurationSeconds)]] as [string, string[]]]),
+      : [
+          [AWS_SAML_ATTRIBUTES.sessionDuration, [String(attributes.sessionDurationSeconds)]] as [
+            string,
+            string[],
+          ],
+        ]),
     ...Object.entries(attributes.principalTags ?? {}).map(
       ([key, value]) => [`${AWS_SAML_ATTRIBUTES.principalTagPrefix}${key}`, [value]] as [string, string[]],
     ),

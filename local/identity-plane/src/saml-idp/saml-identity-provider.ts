@@ -3,7 +3,12 @@
 // IdP metadata that IAM's SAML provider holds. The key never leaves this process.
 import { randomUUID } from 'node:crypto';
 import * as samlify from 'samlify';
-import { AWS_SAML_AUDIENCE, AWS_SAML_ENDPOINT, NAME_ID_FORMAT, STATUS_SUCCESS } from '../sts/saml/aws-saml.ts';
+import {
+  AWS_SAML_AUDIENCE,
+  AWS_SAML_ENDPOINT,
+  NAME_ID_FORMAT,
+  STATUS_SUCCESS,
+} from '../sts/saml/aws-saml.ts';
 import { responseTemplate, type AssertionAttributes } from './response-template.ts';
 import { createSigningCertificate } from './signing-certificate.ts';
 
@@ -39,7 +44,9 @@ export interface SamlIdentityProvider {
 // The service provider the IdP answers: AWS's sign-in, as its published metadata describes it.
 const awsSignIn = samlify.ServiceProvider({
   entityID: AWS_SAML_AUDIENCE,
-  assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: AWS_SAML_ENDPOINT }],
+  assertionConsumerService: [
+    { Binding: samlify.Constants.namespace.binding.post, Location: AWS_SAML_ENDPOINT },
+  ],
   wantAssertionsSigned: true,
 });
 
@@ -56,9 +63,13 @@ export async function createSamlIdentityProvider(options: {
     privateKey: signing.privateKeyPem,
     requestSignatureAlgorithm: samlify.Constants.algorithms.signature.RSA_SHA256,
     nameIDFormat: [NAME_ID_FORMAT.persistent],
-    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.post, Location: options.singleSignOnUrl }],
+    singleSignOnService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: options.singleSignOnUrl },
+    ],
     // There is no session to end at this IdP: signing out leads back to the sign-in page.
-    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.post, Location: options.singleSignOnUrl }],
+    singleLogoutService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: options.singleSignOnUrl },
+    ],
   });
 
   return {
@@ -86,7 +97,9 @@ export async function createSamlIdentityProvider(options: {
         Audience: at.audience ?? AWS_SAML_AUDIENCE,
         SessionNotOnOrAfter: plusSeconds(now, at.sessionSeconds ?? 8 * 3600),
       };
-      const { context } = await idp.createLoginResponse(awsSignIn, { extract: {} }, 'post', {}, (/* samlify's default */) => ({
+      const { context } = await idp.createLoginResponse(awsSignIn, { extract: {} }, 'post', {}, (
+        /* samlify's default */
+      ) => ({
         id,
         // replaceTagsByValue escapes every value, in attributes and in text.
         context: samlify.SamlLib.replaceTagsByValue(template, tags),

@@ -20,10 +20,15 @@ const algorithm = {
 } as const;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export async function createSigningCertificate(commonName: string, now = new Date()): Promise<SigningCertificate> {
+export async function createSigningCertificate(
+  commonName: string,
+  now = new Date(),
+): Promise<SigningCertificate> {
   const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${commonName}`,
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + YEAR_MS),

@@ -6,7 +6,11 @@ import { adminClients, emulatorAccountId } from '@keyless/local-platform';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IssuedRoleSession } from '../contracts.ts';
-import { createSamlIdentityProvider, type SamlIdentityProvider, type SignedInUser } from '../saml-idp/saml-identity-provider.ts';
+import {
+  createSamlIdentityProvider,
+  type SamlIdentityProvider,
+  type SignedInUser,
+} from '../saml-idp/saml-identity-provider.ts';
 import { AWS_SAML_ENDPOINT } from './saml/aws-saml.ts';
 import { samlNameQualifier } from './saml/saml-context.ts';
 import { setText, tamper, withoutSignature, wrap, type WrappingShape } from './testing/saml-tampering.ts';
@@ -41,12 +45,21 @@ emulatorSuite(planeNeeds, () => {
     [idp, impostor, otherIdp] = await Promise.all([
       createSamlIdentityProvider({ entityId: ENTITY_ID, singleSignOnUrl: 'http://127.0.0.1:1/sso' }),
       createSamlIdentityProvider({ entityId: ENTITY_ID, singleSignOnUrl: 'http://127.0.0.1:1/sso' }),
-      createSamlIdentityProvider({ entityId: 'https://other-idp.keyless.test/saml', singleSignOnUrl: 'http://127.0.0.1:2/sso' }),
+      createSamlIdentityProvider({
+        entityId: 'https://other-idp.keyless.test/saml',
+        singleSignOnUrl: 'http://127.0.0.1:2/sso',
+      }),
     ]);
     const { iam } = adminClients({ endpoint: plane.platform.awsEndpoint, region: plane.platform.region });
     const register = async (name: string, metadata: string) =>
-      (await iam.send(new CreateSAMLProviderCommand({ Name: plane.platform.uniqueName(name), SAMLMetadataDocument: metadata })))
-        .SAMLProviderArn ?? '';
+      (
+        await iam.send(
+          new CreateSAMLProviderCommand({
+            Name: plane.platform.uniqueName(name),
+            SAMLMetadataDocument: metadata,
+          }),
+        )
+      ).SAMLProviderArn ?? '';
     arns.provider = await register('LocalIdP', idp.metadata);
     arns.otherProvider = await register('OtherIdP', otherIdp.metadata);
     const role = async (name: string, trust: object) =>
@@ -60,15 +73,25 @@ emulatorSuite(planeNeeds, () => {
         )
       ).Role?.Arn ?? '';
     arns.developer = await role('saml-developer', samlTrust(arns.provider, ['sts:AssumeRoleWithSAML']));
-    arns.tagged = await role('saml-tagged', samlTrust(arns.provider, ['sts:AssumeRoleWithSAML', 'sts:TagSession']));
-    arns.trustsOther = await role('saml-trusts-other', samlTrust(arns.otherProvider, ['sts:AssumeRoleWithSAML']));
+    arns.tagged = await role(
+      'saml-tagged',
+      samlTrust(arns.provider, ['sts:AssumeRoleWithSAML', 'sts:TagSession']),
+    );
+    arns.trustsOther = await role(
+      'saml-trusts-other',
+      samlTrust(arns.otherProvider, ['sts:AssumeRoleWithSAML']),
+    );
     iam.destroy();
   });
   afterAll(() => plane?.stop());
 
   const dana = (overrides: Partial<SignedInUser> = {}): SignedInUser => ({
     nameId: 'dana@keyless.test',
-    roles: [`${arns.developer},${arns.provider}`, `${arns.provider},${arns.tagged}`, `${arns.trustsOther},${arns.provider}`],
+    roles: [
+      `${arns.developer},${arns.provider}`,
+      `${arns.provider},${arns.tagged}`,
+      `${arns.trustsOther},${arns.provider}`,
+    ],
     roleSessionName: 'dana',
     ...overrides,
   });
@@ -103,7 +126,11 @@ emulatorSuite(planeNeeds, () => {
     expect(answer.field('Message')).toMatch(expected.message);
     expect(answer.issued, 'a session was issued').toEqual([]);
     expect(answer.decisions).toEqual([
-      expect.objectContaining({ action: 'sts:AssumeRoleWithSAML', decision: 'denied', check: expected.check }),
+      expect.objectContaining({
+        action: 'sts:AssumeRoleWithSAML',
+        decision: 'denied',
+        check: expected.check,
+      }),
     ]);
   }
 
@@ -118,19 +145,28 @@ emulatorSuite(planeNeeds, () => {
       expect(answer.field('Issuer')).toBe(ENTITY_ID);
       expect(answer.field('Audience')).toBe(AWS_SAML_ENDPOINT);
       expect(answer.field('NameQualifier')).toBe(
-        samlNameQualifier(ENTITY_ID, { accountId: emulatorAccountId, name: arns.provider.split('/').at(-1) as string }),
+        samlNameQualifier(ENTITY_ID, {
+          accountId: emulatorAccountId,
+          name: arns.provider.split('/').at(-1) as string,
+        }),
       );
-      expect(answer.issued).toEqual([expect.objectContaining({ roleArn: arns.developer, sessionName: 'dana' })]);
+      expect(answer.issued).toEqual([
+        expect.objectContaining({ roleArn: arns.developer, sessionName: 'dana' }),
+      ]);
       expect(answer.decisions).toEqual([
         expect.objectContaining({ decision: 'allowed', caller: 'dana@keyless.test', issuer: ENTITY_ID }),
       ]);
     });
 
     test('with PrincipalTag attributes: the tags reach the session when the trust policy allows sts:TagSession', async () => {
-      const assertion = await idp.signResponse(dana({ principalTags: { team: 'ledger', 'cost-center': 'cc-42' } }));
+      const assertion = await idp.signResponse(
+        dana({ principalTags: { team: 'ledger', 'cost-center': 'cc-42' } }),
+      );
       const answer = await assume(assertion, arns.tagged);
       expect(answer.status, answer.xml).toBe(200);
-      expect(answer.issued).toEqual([expect.objectContaining({ tags: { team: 'ledger', 'cost-center': 'cc-42' } })]);
+      expect(answer.issued).toEqual([
+        expect.objectContaining({ tags: { team: 'ledger', 'cost-center': 'cc-42' } }),
+      ]);
     });
 
     test('with PrincipalTag attributes, refused by a trust policy without sts:TagSession', async () => {
@@ -144,7 +180,9 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test('the session lasts the SessionDuration attribute, capped by SessionNotOnOrAfter', async () => {
-      const answer = await assume(await idp.signResponse(dana({ sessionDurationSeconds: 3000 }), { sessionSeconds: 1200 }));
+      const answer = await assume(
+        await idp.signResponse(dana({ sessionDurationSeconds: 3000 }), { sessionSeconds: 1200 }),
+      );
       expect(answer.status, answer.xml).toBe(200);
       const seconds = (new Date(answer.field('Expiration') as string).getTime() - Date.now()) / 1000;
       expect(seconds).toBeLessThanOrEqual(1200);
@@ -152,7 +190,10 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test('of 90,000 characters is accepted (AWS allows 100,000), a body larger than 64 KiB', async () => {
-      const padding = Array.from({ length: 420 }, (_, i) => `arn:aws:iam::${emulatorAccountId}:role/padding-${i},${arns.provider}`);
+      const padding = Array.from(
+        { length: 420 },
+        (_, i) => `arn:aws:iam::${emulatorAccountId}:role/padding-${i},${arns.provider}`,
+      );
       const assertion = await idp.signResponse(dana({ roles: [...dana().roles, ...padding] }));
       expect(assertion.length).toBeGreaterThanOrEqual(90_000);
       expect(assertion.length).toBeLessThanOrEqual(100_000);
@@ -161,7 +202,10 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test('over 100,000 characters is refused, as AWS refuses it', async () => {
-      const padding = Array.from({ length: 480 }, (_, i) => `arn:aws:iam::${emulatorAccountId}:role/padding-${i},${arns.provider}`);
+      const padding = Array.from(
+        { length: 480 },
+        (_, i) => `arn:aws:iam::${emulatorAccountId}:role/padding-${i},${arns.provider}`,
+      );
       const assertion = await idp.signResponse(dana({ roles: [...dana().roles, ...padding] }));
       expect(assertion.length).toBeGreaterThan(100_000);
       await expectRefused(await assume(assertion), {
@@ -195,7 +239,9 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test('a value changed after signing (the NameID)', async () => {
-      const changed = tamper(await idp.signResponse(dana()), (_, assertion) => setText(assertion, 'NameID', 'root@keyless.test'));
+      const changed = tamper(await idp.signResponse(dana()), (_, assertion) =>
+        setText(assertion, 'NameID', 'root@keyless.test'),
+      );
       await expectRefused(await assume(changed), {
         status: 400,
         code: 'InvalidIdentityToken',
@@ -223,12 +269,15 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test('for another audience', async () => {
-      await expectRefused(await assume(await idp.signResponse(dana(), { audience: 'urn:example:other-sp' })), {
-        status: 400,
-        code: 'InvalidIdentityToken',
-        check: 'audience',
-        message: /audience mismatch/,
-      });
+      await expectRefused(
+        await assume(await idp.signResponse(dana(), { audience: 'urn:example:other-sp' })),
+        {
+          status: 400,
+          code: 'InvalidIdentityToken',
+          check: 'audience',
+          message: /audience mismatch/,
+        },
+      );
     });
 
     test('for another recipient', async () => {
@@ -283,12 +332,17 @@ emulatorSuite(planeNeeds, () => {
     });
 
     test("DurationSeconds over the role's maximum", async () => {
-      await expectRefused(await assume(await idp.signResponse(dana()), arns.developer, arns.provider, { DurationSeconds: '7200' }), {
-        status: 400,
-        code: 'ValidationError',
-        check: 'session-duration',
-        message: /exceeds the MaxSessionDuration/,
-      });
+      await expectRefused(
+        await assume(await idp.signResponse(dana()), arns.developer, arns.provider, {
+          DurationSeconds: '7200',
+        }),
+        {
+          status: 400,
+          code: 'ValidationError',
+          check: 'session-duration',
+          message: /exceeds the MaxSessionDuration/,
+        },
+      );
     });
 
     test('a RoleSessionName attribute STS would not accept', async () => {

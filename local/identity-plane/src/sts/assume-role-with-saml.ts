@@ -6,7 +6,12 @@ import { emulatorSession, sessionElements } from './emulator-session.ts';
 import type { XmlTree } from './query-protocol.ts';
 import { parseDuration, requiredParam } from './request-params.ts';
 import { loadRole, requireTrust, sessionDuration } from './role-trust.ts';
-import { principalTags, requireRolePair, roleSessionName, sessionDurationAttribute } from './saml/assertion-attributes.ts';
+import {
+  principalTags,
+  requireRolePair,
+  roleSessionName,
+  sessionDurationAttribute,
+} from './saml/assertion-attributes.ts';
 import { samlContext } from './saml/saml-context.ts';
 import { findSamlProvider } from './saml/saml-provider.ts';
 import { verifySamlResponse } from './saml/verify-saml-response.ts';
@@ -17,7 +22,11 @@ const ACTION = 'sts:AssumeRoleWithSAML';
 /** AWS's bound on the SAMLAssertion parameter. */
 export const MAX_SAML_ASSERTION_CHARACTERS = 100_000;
 
-export async function assumeRoleWithSaml(params: URLSearchParams, deps: StsDeps, now = new Date()): Promise<XmlTree> {
+export async function assumeRoleWithSaml(
+  params: URLSearchParams,
+  deps: StsDeps,
+  now = new Date(),
+): Promise<XmlTree> {
   const roleArn = params.get('RoleArn') ?? '';
   const base = { role: roleArn, action: ACTION } as const;
   let identified: { caller?: string; issuer?: string } = {};
@@ -62,7 +71,10 @@ export async function assumeRoleWithSaml(params: URLSearchParams, deps: StsDeps,
     // DurationSeconds is held to the role's maximum; the IdP's SessionDuration is capped by it, and
     // neither outlives the IdP's own session (SessionNotOnOrAfter).
     const wanted =
-      requestedDuration ?? (attributeDuration === undefined ? undefined : Math.min(attributeDuration, role.maxSessionDurationSeconds));
+      requestedDuration ??
+      (attributeDuration === undefined
+        ? undefined
+        : Math.min(attributeDuration, role.maxSessionDurationSeconds));
     let durationSeconds = sessionDuration(wanted, role, deps.durations);
     if (assertion.sessionNotOnOrAfter) {
       const remaining = Math.floor((assertion.sessionNotOnOrAfter.getTime() - now.getTime()) / 1000);
@@ -102,7 +114,11 @@ export async function assumeRoleWithSaml(params: URLSearchParams, deps: StsDeps,
       NameQualifier: context['SAML:namequalifier'] as string,
     };
   } catch (error) {
-    recordDenial(deps.decisions, { ...base, caller: identified.caller ?? 'unknown', issuer: identified.issuer }, error);
+    recordDenial(
+      deps.decisions,
+      { ...base, caller: identified.caller ?? 'unknown', issuer: identified.issuer },
+      error,
+    );
     throw error;
   }
 }

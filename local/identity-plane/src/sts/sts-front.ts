@@ -107,9 +107,9 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
       actions.length > 1
         ? validationError('request', `The request names more than one Action: ${actions.join(', ')}`)
         : validationError(
-              'request',
-              `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`,
-            );
+            'request',
+            `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`,
+          );
     deps.decisions.record({
       caller: 'unknown',
       role: params?.get('RoleArn') ?? 'unknown',

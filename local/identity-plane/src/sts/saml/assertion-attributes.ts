@@ -22,7 +22,11 @@ function rolePairs(assertion: VerifiedSamlAssertion): { role: string; provider: 
 }
 
 /** The call's RoleArn and PrincipalArn must be one of the pairs the IdP granted this user. */
-export function requireRolePair(assertion: VerifiedSamlAssertion, roleArn: string, principalArn: string): void {
+export function requireRolePair(
+  assertion: VerifiedSamlAssertion,
+  roleArn: string,
+  principalArn: string,
+): void {
   const offered = rolePairs(assertion).filter((pair) => pair.role === roleArn);
   if (offered.length === 0) {
     throw accessDenied(
@@ -42,7 +46,10 @@ export function requireRolePair(assertion: VerifiedSamlAssertion, roleArn: strin
 function single(assertion: VerifiedSamlAssertion, name: string): string | undefined {
   const values = assertion.attributes.get(name) ?? [];
   if (values.length > 1) {
-    throw invalidIdentityToken('saml-format', `Invalid SAML response: ${name} has ${values.length} values (saml-format check)`);
+    throw invalidIdentityToken(
+      'saml-format',
+      `Invalid SAML response: ${name} has ${values.length} values (saml-format check)`,
+    );
   }
   return values[0];
 }
@@ -50,7 +57,10 @@ function single(assertion: VerifiedSamlAssertion, name: string): string | undefi
 export function roleSessionName(assertion: VerifiedSamlAssertion): string {
   const name = single(assertion, AWS_SAML_ATTRIBUTES.roleSessionName);
   if (name === undefined) {
-    throw invalidIdentityToken('saml-format', 'RoleSessionName is required in AuthnResponse (saml-format check)');
+    throw invalidIdentityToken(
+      'saml-format',
+      'RoleSessionName is required in AuthnResponse (saml-format check)',
+    );
   }
   if (!SESSION_NAME.test(name)) {
     throw invalidIdentityToken(
@@ -91,7 +101,10 @@ export function principalTags(assertion: VerifiedSamlAssertion): Record<string, 
     tags[key] = value;
   }
   if (Object.keys(tags).length > MAX_SESSION_TAGS) {
-    throw invalidIdentityToken('saml-format', `Invalid SAML response: more than ${MAX_SESSION_TAGS} session tags (saml-format check)`);
+    throw invalidIdentityToken(
+      'saml-format',
+      `Invalid SAML response: more than ${MAX_SESSION_TAGS} session tags (saml-format check)`,
+    );
   }
   return tags;
 }

@@ -7,11 +7,17 @@ import type { RegisteredSamlProvider } from './saml-provider.ts';
 import type { VerifiedSamlAssertion } from './verify-saml-response.ts';
 
 /** AWS's NameQualifier: BASE64(SHA1(issuer + account id + "/" + provider name)), a stable user key per provider. */
-export function samlNameQualifier(issuer: string, provider: Pick<RegisteredSamlProvider, 'accountId' | 'name'>): string {
+export function samlNameQualifier(
+  issuer: string,
+  provider: Pick<RegisteredSamlProvider, 'accountId' | 'name'>,
+): string {
   return createHash('sha1').update(`${issuer}${provider.accountId}/${provider.name}`).digest('base64');
 }
 
-export function samlContext(assertion: VerifiedSamlAssertion, provider: RegisteredSamlProvider): RequestContext {
+export function samlContext(
+  assertion: VerifiedSamlAssertion,
+  provider: RegisteredSamlProvider,
+): RequestContext {
   return {
     'SAML:aud': assertion.recipient,
     'SAML:iss': assertion.issuer,

@@ -44,7 +44,10 @@ export function readIdpMetadata(metadata: string): { entityId: string; certifica
   return { entityId, certificates };
 }
 
-export async function findSamlProvider(iam: IAMClient, principalArn: string): Promise<RegisteredSamlProvider> {
+export async function findSamlProvider(
+  iam: IAMClient,
+  principalArn: string,
+): Promise<RegisteredSamlProvider> {
   const match = PROVIDER_ARN.exec(principalArn);
   if (!match) {
     throw invalidIdentityToken(

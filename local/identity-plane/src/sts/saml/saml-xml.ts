@@ -36,7 +36,8 @@ export function childElements(parent: Element, namespace: string, localName: str
 /** The one child element of that name, or undefined when there is none; more than one is an error. */
 export function onlyChild(parent: Element, namespace: string, localName: string): Element | undefined {
   const found = childElements(parent, namespace, localName);
-  if (found.length > 1) throw new SamlXmlError(`${parent.localName} has ${found.length} ${localName} elements`);
+  if (found.length > 1)
+    throw new SamlXmlError(`${parent.localName} has ${found.length} ${localName} elements`);
   return found[0];
 }
 

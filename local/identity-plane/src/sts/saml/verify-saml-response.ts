@@ -16,7 +16,15 @@ import {
   STATUS_SUCCESS,
 } from './aws-saml.ts';
 import type { RegisteredSamlProvider } from './saml-provider.ts';
-import { childElements, descendantsNamed, elementsWithId, onlyChild, parseSamlXml, SamlXmlError, text } from './saml-xml.ts';
+import {
+  childElements,
+  descendantsNamed,
+  elementsWithId,
+  onlyChild,
+  parseSamlXml,
+  SamlXmlError,
+  text,
+} from './saml-xml.ts';
 
 /** What a verified assertion says: all of it read from the signed bytes. */
 export interface VerifiedSamlAssertion {
@@ -38,7 +46,10 @@ const SIGNATURE_ALGORITHMS = [
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
 ];
-const DIGEST_ALGORITHMS = ['http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmlenc#sha512'];
+const DIGEST_ALGORITHMS = [
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+  'http://www.w3.org/2001/04/xmlenc#sha512',
+];
 const TRANSFORMS = [
   'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
   'http://www.w3.org/2001/10/xml-exc-c14n#',
@@ -67,14 +78,16 @@ function requireShape(document: Document): { response: Element; assertion: Eleme
     throw shape('an EncryptedAssertion is not accepted (no decryption key is registered)');
   }
   const assertions = descendantsNamed(document, 'Assertion');
-  if (assertions.length !== 1) throw shape(`the document holds ${assertions.length} Assertion elements, not exactly one`);
+  if (assertions.length !== 1)
+    throw shape(`the document holds ${assertions.length} Assertion elements, not exactly one`);
   const assertion = assertions[0] as Element;
   if (assertion.namespaceURI !== SAML_NS.assertion || assertion.parentNode !== response) {
     throw shape('the Assertion is not a saml:Assertion directly inside the Response');
   }
   const id = assertion.getAttribute('ID') ?? '';
   if (!/^[A-Za-z_][\w.-]*$/.test(id)) throw shape('the Assertion has no valid ID');
-  if (elementsWithId(document, id).length !== 1) throw shape(`the ID ${id} is carried by more than one element`);
+  if (elementsWithId(document, id).length !== 1)
+    throw shape(`the ID ${id} is carried by more than one element`);
 
   const signatures = descendantsNamed(document, 'Signature');
   if (signatures.length !== 1) {
@@ -85,7 +98,10 @@ function requireShape(document: Document): { response: Element; assertion: Eleme
   }
   const signature = signatures[0] as Element;
   if (signature.namespaceURI !== SAML_NS.dsig || signature.parentNode !== assertion) {
-    throw refuse('signature', 'Response signature invalid (signature check: the Signature is not a child of the Assertion)');
+    throw refuse(
+      'signature',
+      'Response signature invalid (signature check: the Signature is not a child of the Assertion)',
+    );
   }
   const signedInfo = onlyChild(signature, SAML_NS.dsig, 'SignedInfo');
   const references = signedInfo ? childElements(signedInfo, SAML_NS.dsig, 'Reference') : [];
@@ -95,9 +111,12 @@ function requireShape(document: Document): { response: Element; assertion: Eleme
       `Response signature invalid (signature check: the Signature must hold exactly one Reference, to #${id})`,
     );
   }
-  const method = signedInfo && onlyChild(signedInfo, SAML_NS.dsig, 'SignatureMethod')?.getAttribute('Algorithm');
+  const method =
+    signedInfo && onlyChild(signedInfo, SAML_NS.dsig, 'SignatureMethod')?.getAttribute('Algorithm');
   const digest = onlyChild(references[0], SAML_NS.dsig, 'DigestMethod')?.getAttribute('Algorithm');
-  const transforms = descendantsNamed(references[0], 'Transform').map((t) => t.getAttribute('Algorithm') ?? '');
+  const transforms = descendantsNamed(references[0], 'Transform').map(
+    (t) => t.getAttribute('Algorithm') ?? '',
+  );
   if (
     !SIGNATURE_ALGORITHMS.includes(method ?? '') ||
     !DIGEST_ALGORITHMS.includes(digest ?? '') ||
@@ -113,7 +132,12 @@ function requireShape(document: Document): { response: Element; assertion: Eleme
 }
 
 /** Verifies with each of the provider's certificates; returns the signed Assertion, re-parsed from the signed bytes. */
-function verifiedAssertion(xml: string, signature: Element, id: string, provider: RegisteredSamlProvider): Element {
+function verifiedAssertion(
+  xml: string,
+  signature: Element,
+  id: string,
+  provider: RegisteredSamlProvider,
+): Element {
   for (const certificate of provider.certificates) {
     // getCertFromKeyInfo: () => null — the key the message carries is never the key that verifies it.
     const verifier = new SignedXml({ publicCert: certificate, getCertFromKeyInfo: () => null });
@@ -126,8 +150,13 @@ function verifiedAssertion(xml: string, signature: Element, id: string, provider
     }
     if (!valid) continue;
     const signed = verifier.getSignedReferences();
-    const root = signed.length === 1 ? parseSamlXml(signed[0] as string, 'The signed Assertion').documentElement : null;
-    if (root?.namespaceURI === SAML_NS.assertion && root.localName === 'Assertion' && root.getAttribute('ID') === id) {
+    const root =
+      signed.length === 1 ? parseSamlXml(signed[0] as string, 'The signed Assertion').documentElement : null;
+    if (
+      root?.namespaceURI === SAML_NS.assertion &&
+      root.localName === 'Assertion' &&
+      root.getAttribute('ID') === id
+    ) {
       return root;
     }
     break;
@@ -142,12 +171,20 @@ function instant(value: string | null | undefined, what: string): Date | undefin
   if (value === null || value === undefined) return undefined;
   const date = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) ? new Date(value) : new Date(NaN);
   if (Number.isNaN(date.getTime())) {
-    throw refuse('saml-format', `Invalid SAML response: ${what} ${JSON.stringify(value)} is not a UTC instant (saml-format check)`);
+    throw refuse(
+      'saml-format',
+      `Invalid SAML response: ${what} ${JSON.stringify(value)} is not a UTC instant (saml-format check)`,
+    );
   }
   return date;
 }
 
-function requireTimeWindow(notBefore: Date | undefined, notOnOrAfter: Date | undefined, now: Date, what: string): void {
+function requireTimeWindow(
+  notBefore: Date | undefined,
+  notOnOrAfter: Date | undefined,
+  now: Date,
+  what: string,
+): void {
   if (notOnOrAfter && now.getTime() >= notOnOrAfter.getTime()) {
     throw new StsError(
       'expiry',
@@ -169,7 +206,9 @@ function readAttributes(assertion: Element): Map<string, string[]> {
   for (const statement of childElements(assertion, SAML_NS.assertion, 'AttributeStatement')) {
     for (const attribute of childElements(statement, SAML_NS.assertion, 'Attribute')) {
       const name = attribute.getAttribute('Name') ?? '';
-      const values = childElements(attribute, SAML_NS.assertion, 'AttributeValue').map((value) => text(value) ?? '');
+      const values = childElements(attribute, SAML_NS.assertion, 'AttributeValue').map(
+        (value) => text(value) ?? '',
+      );
       attributes.set(name, [...(attributes.get(name) ?? []), ...values]);
     }
   }
@@ -202,7 +241,8 @@ export function verifySamlResponse(
     // The Response's own parts are not signed: they may only agree with the signed Assertion.
     const status = onlyChild(response, SAML_NS.protocol, 'Status');
     const code = status && onlyChild(status, SAML_NS.protocol, 'StatusCode')?.getAttribute('Value');
-    if (code !== STATUS_SUCCESS) throw refuse('saml-format', `Invalid SAML response: status ${code} (saml-format check)`);
+    if (code !== STATUS_SUCCESS)
+      throw refuse('saml-format', `Invalid SAML response: status ${code} (saml-format check)`);
 
     const issuer = text(onlyChild(assertion, SAML_NS.assertion, 'Issuer'));
     const responseIssuer = text(onlyChild(response, SAML_NS.assertion, 'Issuer'));
@@ -217,9 +257,17 @@ export function verifySamlResponse(
     const conditions = onlyChild(assertion, SAML_NS.assertion, 'Conditions');
     const notOnOrAfter = instant(conditions?.getAttribute('NotOnOrAfter'), 'Conditions NotOnOrAfter');
     if (!conditions || !notOnOrAfter) {
-      throw refuse('saml-format', 'Invalid SAML response: the Assertion has no Conditions NotOnOrAfter (saml-format check)');
+      throw refuse(
+        'saml-format',
+        'Invalid SAML response: the Assertion has no Conditions NotOnOrAfter (saml-format check)',
+      );
     }
-    requireTimeWindow(instant(conditions.getAttribute('NotBefore'), 'Conditions NotBefore'), notOnOrAfter, now, 'Conditions');
+    requireTimeWindow(
+      instant(conditions.getAttribute('NotBefore'), 'Conditions NotBefore'),
+      notOnOrAfter,
+      now,
+      'Conditions',
+    );
 
     const audiences = childElements(conditions, SAML_NS.assertion, 'AudienceRestriction').map((restriction) =>
       childElements(restriction, SAML_NS.assertion, 'Audience').map((audience) => text(audience) ?? ''),
@@ -235,11 +283,19 @@ export function verifySamlResponse(
     const subject = onlyChild(assertion, SAML_NS.assertion, 'Subject');
     const nameId = subject && onlyChild(subject, SAML_NS.assertion, 'NameID');
     const bearer = subject
-      ? childElements(subject, SAML_NS.assertion, 'SubjectConfirmation').filter((c) => c.getAttribute('Method') === BEARER)
+      ? childElements(subject, SAML_NS.assertion, 'SubjectConfirmation').filter(
+          (c) => c.getAttribute('Method') === BEARER,
+        )
       : [];
-    const confirmation = bearer.length === 1 ? onlyChild(bearer[0] as Element, SAML_NS.assertion, 'SubjectConfirmationData') : undefined;
+    const confirmation =
+      bearer.length === 1
+        ? onlyChild(bearer[0] as Element, SAML_NS.assertion, 'SubjectConfirmationData')
+        : undefined;
     if (!nameId || !text(nameId) || !confirmation) {
-      throw refuse('saml-format', 'Invalid SAML response: the Subject needs a NameID and one bearer SubjectConfirmationData (saml-format check)');
+      throw refuse(
+        'saml-format',
+        'Invalid SAML response: the Subject needs a NameID and one bearer SubjectConfirmationData (saml-format check)',
+      );
     }
     const recipient = confirmation.getAttribute('Recipient') ?? '';
     const destination = response.getAttribute('Destination');
@@ -261,7 +317,9 @@ export function verifySamlResponse(
     return {
       issuer,
       subject: text(nameId) as string,
-      subjectType: subjectType(nameId.getAttribute('Format') ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'),
+      subjectType: subjectType(
+        nameId.getAttribute('Format') ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      ),
       recipient,
       audience: AWS_SAML_AUDIENCE,
       attributes: readAttributes(assertion),

@@ -4,8 +4,10 @@
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { SAML_NS } from '../saml/aws-saml.ts';
 
-const decode = (base64: string) => new DOMParser().parseFromString(Buffer.from(base64, 'base64').toString('utf8'), 'text/xml');
-const encode = (document: Document) => Buffer.from(new XMLSerializer().serializeToString(document)).toString('base64');
+const decode = (base64: string) =>
+  new DOMParser().parseFromString(Buffer.from(base64, 'base64').toString('utf8'), 'text/xml');
+const encode = (document: Document) =>
+  Buffer.from(new XMLSerializer().serializeToString(document)).toString('base64');
 
 function parts(document: Document) {
   const response = document.documentElement as Element;
@@ -33,7 +35,11 @@ export function withoutSignature(base64: string): string {
 }
 
 /** An unsigned copy of the signed Assertion, with a new ID, no signature and the attacker's NameID and role. */
-function forgedCopy(document: Document, signed: Element, attacker: { nameId: string; roleValue: string }): Element {
+function forgedCopy(
+  document: Document,
+  signed: Element,
+  attacker: { nameId: string; roleValue: string },
+): Element {
   const forged = signed.cloneNode(true) as Element;
   forged.setAttribute('ID', '_forged');
   const signature = forged.getElementsByTagNameNS(SAML_NS.dsig, 'Signature')[0] as Element;
@@ -52,7 +58,11 @@ export type WrappingShape = 'before' | 'around' | 'holding';
  * holding: the forged Assertion takes its place and holds the signed one in saml:Advice, where
  *   SAML's schema allows a nested Assertion.
  */
-export function wrap(base64: string, shape: WrappingShape, attacker: { nameId: string; roleValue: string }): string {
+export function wrap(
+  base64: string,
+  shape: WrappingShape,
+  attacker: { nameId: string; roleValue: string },
+): string {
   const document = decode(base64);
   const { response, assertion: signed } = parts(document);
   const forged = forgedCopy(document, signed, attacker);
