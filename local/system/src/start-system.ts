@@ -1,9 +1,16 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { roleArn, tlsOnlyBucketPolicy } from '@keyless/iam-model';
+import {
+  DEFAULT_SAML_PROVIDER_NAME,
+  roleArn,
+  samlProviderArn,
+  tlsOnlyBucketPolicy,
+} from '@keyless/iam-model';
 import {
   createDecisionLog,
+  GROUP_OF_ROLE,
   startEcsCredentialsEndpoint,
+  startLocalIdp,
   startOidcIssuers,
   startPodIdentityAgent,
   startProjectedTokenFile,
@@ -77,6 +84,8 @@ export interface SystemDescription extends PlatformDescription {
     defaultServiceAccountTokenFile: string;
     /** What a GitHub Actions job with `id-token: write` gets. */
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+    /** The local corporate IdP people sign in at (`npm run sso`), registered as the SAML provider. */
+    samlIdp: { entityId: string; metadataUrl: string; signInUrl: string; providerArn: string };
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -131,6 +140,9 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const github = githubRepository(config);
     const issuers = await startOidcIssuers();
     stoppers.push(issuers.close);
+    // The people's IdP: its key is made now, and its metadata is what the bootstrap registers as LocalIdP.
+    const idp = await startLocalIdp({ host: config.KEYLESS_BIND_HOST });
+    stoppers.push(idp.close);
 
     const platform = await startLocalPlatform({
       region,
@@ -140,10 +152,24 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       github,
       eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
       githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
+      samlMetadata: idp.metadata,
     });
     stoppers.push(platform.stop);
     const { accountId } = platform.description;
     const arnOf = (name: 'usage-reporter') => roleArn({ partition: 'aws', accountId }, name);
+    // The IdP's "AWS app": each group is offered its role through the provider.
+    const providerArn = samlProviderArn({
+      partition: 'aws',
+      accountId,
+      samlProviderName: DEFAULT_SAML_PROVIDER_NAME,
+    });
+    for (const [role, group] of Object.entries(GROUP_OF_ROLE)) {
+      idp.mapGroup(
+        group,
+        roleArn({ partition: 'aws', accountId }, role as keyof typeof GROUP_OF_ROLE),
+        providerArn,
+      );
+    }
 
     const trailFile = trailFileFor(config.KEYLESS_TRAIL_DIR, new Date());
     const trail = createTrailWriter({ file: trailFile });
@@ -264,6 +290,12 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
           github: {
             ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
+          },
+          samlIdp: {
+            entityId: idp.entityId,
+            metadataUrl: idp.metadataUrl,
+            signInUrl: idp.signInUrl,
+            providerArn,
           },
         },
       },
