@@ -124,7 +124,14 @@ const commands: Record<string, () => Promise<void>> = {
   demo,
   'rehearse-deploy': rehearseDeploy,
   'break-policy': breakPolicyCommand,
-  sso: () => runningSystem().then(ssoCommand),
+  sso: async () => {
+    process.exitCode = await ssoCommand(
+      await runningSystem(),
+      process.argv.slice(3),
+      console.log,
+      console.error,
+    );
+  },
 };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@keyless/config';
 import type { SystemDescription } from './start-system.ts';
 import { signInWithSaml, SSO_ROLES, type SsoRole } from './sso.ts';
-import { localStateDir, systemEnv } from './system-config.ts';
+import { systemEnv } from './system-config.ts';
 
 const USAGE =
   'usage: npm run sso -- <user> [--role developer|operator] [--profile <name>] [--idp-clock-skew <seconds>]\n' +
@@ -17,9 +17,15 @@ export const credentialProcessCommand = (cacheFile: string) =>
     .map((part) => `"${part}"`)
     .join(' ');
 
-export async function ssoCommand(system: SystemDescription): Promise<void> {
+/** Returns the exit code; `print` and `printError` are the console's (cli.ts). */
+export async function ssoCommand(
+  system: SystemDescription,
+  argv: readonly string[],
+  print: (text: string) => void,
+  printError: (text: string) => void,
+): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: process.argv.slice(3),
+    args: [...argv],
     allowPositionals: true,
     options: {
       role: { type: 'string', default: 'developer' },
@@ -31,9 +37,8 @@ export async function ssoCommand(system: SystemDescription): Promise<void> {
   const role = values.role as SsoRole;
   const skew = values['idp-clock-skew'];
   if (!username || !SSO_ROLES.includes(role) || (skew !== undefined && !/^-?\d+$/.test(skew))) {
-    console.error(USAGE);
-    process.exitCode = 2;
-    return;
+    printError(USAGE);
+    return 2;
   }
   const config = loadConfig(systemEnv);
   const session = await signInWithSaml(system, {
@@ -42,13 +47,14 @@ export async function ssoCommand(system: SystemDescription): Promise<void> {
     ...(values.profile && { profile: values.profile }),
     ...(skew !== undefined && { idpClockSkewSeconds: Number(skew) }),
     configFile: config.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'),
-    cacheDir: join(localStateDir, 'sso'),
+    cacheDir: config.KEYLESS_SSO_DIR,
     credentialProcess: credentialProcessCommand,
   });
-  console.log(
+  print(
     `${username} is ${session.assumedRoleArn} until ${session.expiration.toISOString()}\n` +
       `profile ${session.profile} written to ${session.configFile}; try:\n` +
       `  aws --profile ${session.profile} sts get-caller-identity\n` +
       `  aws --profile ${session.profile} s3 ls s3://${system.resources.names.bucket}/`,
   );
+  return 0;
 }

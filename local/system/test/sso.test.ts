@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { repoRoot } from '@keyless/local-platform';
 import { samlResponseInPage } from '@keyless/identity-plane';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { systemNeeds } from '../src/index.ts';
-import { credentialProcessCommand } from '../src/sso-command.ts';
+import { credentialProcessCommand, ssoCommand } from '../src/sso-command.ts';
 import { signInWithSaml, withProfile, type SsoRole } from '../src/sso.ts';
 import { startTestSystem } from './system-fixture.ts';
 
@@ -215,6 +215,26 @@ emulatorSuite(systemNeeds, () => {
       expect(wes.stderr).toContain(
         'assumed-role/operator/wes is not authorized to perform: sqs:ReceiveMessage',
       );
+    });
+
+    test('the command: prints who the person is and the profile; usage errors exit 2', async () => {
+      const printed: string[] = [];
+      vi.stubEnv('AWS_CONFIG_FILE', configFile());
+      vi.stubEnv('KEYLESS_SSO_DIR', join(dir, 'sso-command'));
+      try {
+        const print = (text: string) => void printed.push(text);
+        expect(
+          await ssoCommand(system(), ['omar', '--role', 'operator', '--profile', 'ops'], print, print),
+        ).toBe(0);
+        expect(printed.join('\n')).toContain(
+          `omar is arn:aws:sts::${system().accountId}:assumed-role/operator/omar until`,
+        );
+        expect(readFileSync(configFile(), 'utf8')).toContain('[profile ops]');
+        expect(await ssoCommand(system(), ['omar', '--role', 'admin'], print, print)).toBe(2);
+        expect(printed.at(-1)).toMatch(/^usage: npm run sso -- <user>/);
+      } finally {
+        vi.unstubAllEnvs();
+      }
     });
 
     test("refused sign-ins say why, in STS's words", async () => {
