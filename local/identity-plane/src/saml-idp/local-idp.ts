@@ -7,7 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopbackAt, type LoopbackServer } from '../loopback-server.ts';
 import { AWS_SAML_ENDPOINT } from '../sts/saml/aws-saml.ts';
 import { DEMO_USERS, type DirectoryUser } from './directory.ts';
-import { createSamlIdentityProvider, type ResponseOptions } from './saml-identity-provider.ts';
+import {
+  createSamlIdentityProvider,
+  type ResponseOptions,
+  type SamlIdentityProvider,
+} from './saml-identity-provider.ts';
 
 export const METADATA_PATH = '/saml/metadata';
 export const SIGN_IN_PATH = '/saml/sign-in';
@@ -82,12 +86,13 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<LocalIdp> {
   const users = options.users ?? DEMO_USERS;
   const roleOfGroup = new Map<string, string[]>();
-  let idp: Awaited<ReturnType<typeof createSamlIdentityProvider>> | undefined;
+  // Made once the server listens: its entity ID is the server's own URL.
+  const signer: { idp?: SamlIdentityProvider } = {};
 
   async function signIn(username: string, at?: ResponseOptions): Promise<string | undefined> {
     const user = users.find((candidate) => candidate.username === username);
-    if (!user || !idp) return undefined;
-    return idp.signResponse(
+    if (!user || !signer.idp) return undefined;
+    return signer.idp.signResponse(
       {
         nameId: user.nameId,
         roles: user.groups.flatMap((group) => roleOfGroup.get(group) ?? []),
@@ -104,7 +109,7 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     async (req, res) => {
       const path = new URL(req.url ?? '/', 'http://idp').pathname;
       if (req.method === 'GET' && path === METADATA_PATH) {
-        res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idp?.metadata);
+        res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(signer.idp?.metadata);
       } else if (req.method === 'GET' && (path === SIGN_IN_PATH || path === '/')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(signInPage(users));
       } else if (req.method === 'POST' && path === SIGN_IN_PATH) {
@@ -128,8 +133,11 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     },
   );
   const entityId = `${server.origin}/saml`;
-  idp = await createSamlIdentityProvider({ entityId, singleSignOnUrl: `${server.origin}${SIGN_IN_PATH}` });
-  const ready = idp;
+  const ready = await createSamlIdentityProvider({
+    entityId,
+    singleSignOnUrl: `${server.origin}${SIGN_IN_PATH}`,
+  });
+  signer.idp = ready;
   return {
     entityId,
     metadataUrl: `${server.origin}${METADATA_PATH}`,
