@@ -39,7 +39,10 @@ export class SsoError extends Error {
   override name = 'SsoError';
 }
 
-async function signInAtIdp(system: SystemDescription, request: SsoRequest): Promise<string> {
+async function signInAtIdp(
+  system: SystemDescription,
+  request: Pick<SsoRequest, 'username' | 'idpClockSkewSeconds'>,
+): Promise<string> {
   const response = await fetch(system.identity.samlIdp.signInUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -75,7 +78,16 @@ export function withProfile(config: string, profile: string, settings: Record<st
   return `${before === '' ? '' : `${before}\n\n`}${section}\n`;
 }
 
-export async function signInWithSaml(system: SystemDescription, request: SsoRequest): Promise<SsoSession> {
+export interface PersonSession {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date };
+  assumedRoleArn: string;
+}
+
+/** Signs `username` in at the local IdP and exchanges the assertion at STS (through the gate) for `role`. */
+export async function samlSession(
+  system: SystemDescription,
+  request: Pick<SsoRequest, 'username' | 'role' | 'idpClockSkewSeconds'>,
+): Promise<PersonSession> {
   const samlAssertion = await signInAtIdp(system, request);
   const sts = new STSClient({
     region: system.region,
@@ -105,6 +117,19 @@ export async function signInWithSaml(system: SystemDescription, request: SsoRequ
   ) {
     throw new SsoError('STS answered without credentials');
   }
+  return {
+    credentials: {
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration,
+    },
+    assumedRoleArn: AssumedRoleUser?.Arn ?? '',
+  };
+}
+
+export async function signInWithSaml(system: SystemDescription, request: SsoRequest): Promise<SsoSession> {
+  const { credentials, assumedRoleArn } = await samlSession(system, request);
   const profile = request.profile ?? `keyless-${request.username}`;
   const cacheFile = join(request.cacheDir, `${profile}.json`);
   await mkdir(request.cacheDir, { recursive: true, mode: 0o700 });
@@ -113,10 +138,10 @@ export async function signInWithSaml(system: SystemDescription, request: SsoRequ
     cacheFile,
     JSON.stringify({
       Version: 1,
-      AccessKeyId: Credentials.AccessKeyId,
-      SecretAccessKey: Credentials.SecretAccessKey,
-      SessionToken: Credentials.SessionToken,
-      Expiration: Credentials.Expiration.toISOString(),
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: credentials.expiration.toISOString(),
     }),
     { mode: 0o600 },
   );
@@ -133,10 +158,5 @@ export async function signInWithSaml(system: SystemDescription, request: SsoRequ
       credential_process: request.credentialProcess(cacheFile),
     }),
   );
-  return {
-    profile,
-    assumedRoleArn: AssumedRoleUser?.Arn ?? '',
-    expiration: Credentials.Expiration,
-    configFile: request.configFile,
-  };
+  return { profile, assumedRoleArn, expiration: credentials.expiration, configFile: request.configFile };
 }
