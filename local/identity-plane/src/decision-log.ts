@@ -25,6 +25,8 @@ export interface Decision {
   caller: string;
   /** The token's `iss` (web identity) or the assertion's Issuer (SAML). */
   issuer?: string;
+  /** SAML: the IAM SAML provider the request named (PrincipalArn). */
+  provider?: string;
   /** Role ARN as requested. */
   role: string;
   action: 'sts:AssumeRoleWithWebIdentity' | 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML';

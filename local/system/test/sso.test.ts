@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '@keyless/local-platform';
 import { samlResponseInPage } from '@keyless/identity-plane';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
@@ -235,6 +236,36 @@ emulatorSuite(systemNeeds, () => {
       } finally {
         vi.unstubAllEnvs();
       }
+    });
+
+    test('the local CloudTrail records each sign-in as a SAMLUser, the refused ones with the reason', async () => {
+      await signIn('dana', 'developer');
+      await signIn('nina', 'developer').catch(() => undefined);
+      type Line = {
+        eventName: string;
+        userIdentity: { type: string; userName?: string };
+        errorCode?: string;
+      };
+      let saml: Line[] = [];
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const lines = readFileSync(system().identity.trailFile, 'utf8').split('\n').filter(Boolean);
+        saml = lines
+          .map((line) => JSON.parse(line) as Line)
+          .filter((r) => r.eventName === 'AssumeRoleWithSAML');
+        if (saml.some((r) => r.userIdentity.userName === 'nina@keyless.example')) break;
+        await sleep(100);
+      }
+      expect(saml).toContainEqual(
+        expect.objectContaining({
+          userIdentity: expect.objectContaining({ type: 'SAMLUser', userName: 'dana@keyless.example' }),
+        }),
+      );
+      expect(saml).toContainEqual(
+        expect.objectContaining({
+          errorCode: 'AccessDenied',
+          userIdentity: expect.objectContaining({ type: 'SAMLUser', userName: 'nina@keyless.example' }),
+        }),
+      );
     });
 
     test("refused sign-ins say why, in STS's words", async () => {

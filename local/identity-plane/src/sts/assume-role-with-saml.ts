@@ -28,7 +28,8 @@ export async function assumeRoleWithSaml(
   now = new Date(),
 ): Promise<XmlTree> {
   const roleArn = params.get('RoleArn') ?? '';
-  const base = { role: roleArn, action: ACTION } as const;
+  const namedProvider = params.get('PrincipalArn');
+  const base = { role: roleArn, action: ACTION, ...(namedProvider && { provider: namedProvider }) } as const;
   let identified: { caller?: string; issuer?: string } = {};
   try {
     requiredParam(params, 'RoleArn');
