@@ -373,6 +373,22 @@ emulatorSuite(planeNeeds, () => {
       },
     );
 
+    test('a Signature with two SignedInfo elements: refused as malformed, not a failure of the front', async () => {
+      const doubled = tamper(await idp.signResponse(dana()), (document, assertion) => {
+        const signedInfo = assertion.getElementsByTagNameNS(
+          'http://www.w3.org/2000/09/xmldsig#',
+          'SignedInfo',
+        )[0];
+        signedInfo?.parentNode?.insertBefore(signedInfo.cloneNode(true), signedInfo);
+      });
+      await expectRefused(await assume(doubled), {
+        status: 400,
+        code: 'InvalidIdentityToken',
+        check: 'saml-format',
+        message: /Signature has 2 SignedInfo elements/,
+      });
+    });
+
     test('a DOCTYPE (entity expansion)', async () => {
       const xml = Buffer.from(await idp.signResponse(dana()), 'base64').toString();
       const withDoctype = `<!DOCTYPE r [<!ENTITY x "x">]>${xml}`;

@@ -234,10 +234,10 @@ export function verifySamlResponse(
     if (!(error instanceof SamlXmlError)) throw error;
     throw refuse('saml-format', `Invalid SAML response: ${error.message} (saml-format check)`);
   }
-  const { response, assertion: carried, signature } = requireShape(document);
-  const assertion = verifiedAssertion(xml, signature, carried.getAttribute('ID') as string, provider);
-
   try {
+    const { response, assertion: carried, signature } = requireShape(document);
+    const assertion = verifiedAssertion(xml, signature, carried.getAttribute('ID') as string, provider);
+
     // The Response's own parts are not signed: they may only agree with the signed Assertion.
     const status = onlyChild(response, SAML_NS.protocol, 'Status');
     const code = status && onlyChild(status, SAML_NS.protocol, 'StatusCode')?.getAttribute('Value');
