@@ -1,7 +1,7 @@
 // The local IdP's signing key and its self-signed certificate, made at start and held in memory
 // only: a restart rotates them (and re-registers the metadata that carries the certificate).
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
-import { randomBytes } from 'node:crypto';
+import { KeyObject, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 export interface SigningCertificate {
@@ -36,9 +36,8 @@ export async function createSigningCertificate(
     signingAlgorithm: algorithm,
     extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
   });
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
   return {
-    privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`,
+    privateKeyPem: KeyObject.from(keys.privateKey).export({ format: 'pem', type: 'pkcs8' }) as string,
     certificatePem: certificate.toString('pem'),
   };
 }

@@ -1,5 +1,6 @@
 // The IAM SAML provider a request names (PrincipalArn): the only place the IdP's identity and
 // signing certificates come from. The certificate a message carries in its KeyInfo is never used.
+import { X509Certificate } from 'node:crypto';
 import { GetSAMLProviderCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
 import { invalidIdentityToken } from '../sts-error.ts';
 import { SAML_NS } from './aws-saml.ts';
@@ -18,9 +19,13 @@ export interface RegisteredSamlProvider {
 
 const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):saml-provider\/([\w.@-]{1,128})$/;
 
+/** The metadata's base64 DER certificate as PEM; one that does not parse is refused. */
 function pem(base64: string): string {
-  const body = base64.replace(/\s+/g, '');
-  return `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`;
+  try {
+    return new X509Certificate(Buffer.from(base64.replace(/\s+/g, ''), 'base64')).toString();
+  } catch {
+    throw new SamlXmlError('The SAML provider metadata holds a signing certificate that does not parse');
+  }
 }
 
 /** Entity ID and signing certificates from IdP metadata (IDPSSODescriptor, KeyDescriptor use="signing" or unspecified). */
