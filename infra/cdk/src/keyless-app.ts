@@ -26,7 +26,7 @@ export function buildKeylessApp(app: App, options: { uploadProcessorBundle?: str
 
   const pipeline = new PipelineStack(app, 'pipeline', { settings, model });
   const network = new NetworkStack(app, 'network', { settings });
-  const identity = new IdentityStack(app, 'identity', { settings });
+  const identity = new IdentityStack(app, 'identity', { settings, model });
   const data = new DataStack(app, 'data', { settings, vpc: network.vpc, names });
   const uploads = new UploadsStack(app, 'uploads', {
     settings,

@@ -57,6 +57,12 @@ const fields = z.object({
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')
     .optional(),
   uploadProcessorBundle: z.string().min(1),
+  /** The IAM SAML provider people sign in through, and the file holding its IdP's metadata XML. */
+  samlProviderName: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, 'expected an IAM SAML provider name (letters, digits, . _ -)')
+    .default('CorporateIdP'),
+  samlMetadataFile: z.string().min(1, "expected the path of your IdP's SAML metadata XML"),
 });
 
 export const settingsSchema = fields

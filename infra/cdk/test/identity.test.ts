@@ -1,6 +1,8 @@
-import { describe, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
-import { template } from './assembly.ts';
+import { projectDir, resourcesOf, roleNamed, template, templateJson } from './assembly.ts';
 
 const identity = template('identity');
 
@@ -44,4 +46,28 @@ describe('Cognito user pool', () => {
       PreventUserExistenceErrors: 'ENABLED',
     });
   });
+});
+
+describe('people federated through the corporate IdP (SAML 2.0)', () => {
+  const resources = templateJson('identity').Resources;
+  const [providerId, provider] = resourcesOf('identity', 'AWS::IAM::SAMLProvider')[0] ?? [];
+
+  it('registers the SAML provider with the IdP metadata from keyless:samlMetadataFile', () => {
+    expect(resourcesOf('identity', 'AWS::IAM::SAMLProvider')).toHaveLength(1);
+    expect(provider?.Properties.Name).toBe('CorporateIdP');
+    expect(provider?.Properties.SamlMetadataDocument).toBe(
+      readFileSync(resolve(projectDir, 'saml/example-idp-metadata.xml'), 'utf8'),
+    );
+  });
+
+  it.each(['developer', 'operator'])(
+    'creates the %s role after the provider its trust policy names',
+    (name) => {
+      const { id } = roleNamed(name);
+      expect(resources[id]?.DependsOn).toContain(providerId);
+      const trust = JSON.stringify(resources[id]?.Properties.AssumeRolePolicyDocument);
+      expect(trust).toContain(':saml-provider/CorporateIdP');
+      expect(trust).toContain('"SAML:aud":"https://signin.aws.amazon.com/saml"');
+    },
+  );
 });

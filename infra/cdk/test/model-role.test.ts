@@ -51,7 +51,7 @@ describe('ModelRole', () => {
 describe('acknowledgeModelWildcards', () => {
   it('gives every wildcard resource of the model a reason', () => {
     const all = model.roles.flatMap(acknowledgeModelWildcards);
-    expect(all.length).toBe(7);
+    expect(all.length).toBe(9);
     for (const { id, reason } of all) {
       expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::arn:aws:/);
       expect(reason.length).toBeGreaterThan(60);

@@ -58,6 +58,8 @@ describe('cdk-nag acknowledgements', () => {
         `keyless-uploads/UploadProcessorRole/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::${bucket}/incoming/*]`,
         'keyless-uploads/UploadProcessorRole/Resource AwsSolutions-IAM5[Resource::arn:aws:logs:eu-west-1:<account>:log-group:/aws/lambda/upload-processor:*]',
         `keyless-eks/UsageReporterRole/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::${bucket}/reports/*]`,
+        `keyless-identity/DeveloperRole/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::${bucket}/reports/*]`,
+        `keyless-identity/OperatorRole/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::${bucket}/reports/*]`,
         'keyless-pipeline/DeployRole/Resource AwsSolutions-IAM5[Resource::arn:aws:ecs:eu-west-1:<account>:service/keyless/*]',
         'keyless-pipeline/DiffRole/Resource AwsSolutions-IAM5[Resource::arn:aws:cloudformation:eu-west-1:<account>:stack/keyless*/*]',
       ].sort(),

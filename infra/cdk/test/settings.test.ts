@@ -12,6 +12,7 @@ const valid = {
     'arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-4000-8000-000000000000',
   'keyless:imageTag': '3f2a9c1',
   'keyless:uploadProcessorBundle': 'dist/upload-processor',
+  'keyless:samlMetadataFile': 'saml/example-idp-metadata.xml',
 };
 const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
 

@@ -12,6 +12,13 @@ export function oidcProviderArn(params: AccountParams, issuer: string): string {
   return `arn:${params.partition}:iam::${params.accountId}:oidc-provider/${issuer}`;
 }
 
+export const DEFAULT_SAML_PROVIDER_NAME = 'LocalIdP';
+
+/** The IAM SAML identity provider people sign in through. */
+export function samlProviderArn(params: AccountParams & Pick<IamModelParams, 'samlProviderName'>): string {
+  return `arn:${params.partition}:iam::${params.accountId}:saml-provider/${params.samlProviderName ?? DEFAULT_SAML_PROVIDER_NAME}`;
+}
+
 /** Every ARN the roles are scoped to, in one place so the CDK app and the tests agree. */
 export function resourceArns(params: IamModelParams) {
   const { partition, region, accountId, names } = params;
@@ -29,6 +36,7 @@ export function resourceArns(params: IamModelParams) {
     reportObjects: `${bucket}/${REPORTS_PREFIX}*`,
     uploadsTable: regional('dynamodb', `table/${names.uploadsTable}`),
     ledgerEventsQueue: regional('sqs', names.ledgerEventsQueue),
+    ledgerEventsDlq: regional('sqs', names.ledgerEventsDlq),
     uploadFailuresQueue: regional('sqs', names.uploadFailuresQueue),
     writerSecret: secret(names.writerSecret),
     readerSecret: secret(names.readerSecret),

@@ -1,3 +1,4 @@
+import { DEFAULT_SAML_PROVIDER_NAME } from './arns.ts';
 import { permissionPolicies } from './permission-policies.ts';
 import { STS_AUDIENCE, trustPolicy } from './trust-policies.ts';
 import { validateParams } from './validate-params.ts';
@@ -21,7 +22,14 @@ const DESCRIPTIONS: Readonly<Record<RoleName, string>> = {
   deploy:
     'GitHub Actions OIDC role for the production environment: assumes the CDK bootstrap roles, rolls ECS services',
   diff: 'GitHub Actions OIDC role for pull requests: read-only CloudFormation access for cdk diff',
+  developer:
+    'People (SAML 2.0 federation): read-only look at the files bucket, the uploads table and the queues',
+  operator:
+    'People in the operations directory (SAML 2.0 federation): what developers read, and the ledger dead letters for the ledger team (ABAC)',
 };
+
+/** How long each role's sessions may last: a working day for developers, an hour for operators' wider grants. */
+const MAX_SESSION: Partial<Record<RoleName, number>> = { developer: 8 * 3600 };
 
 // IAM's minimum. Every SDK refreshes role credentials before they expire, so longer sessions
 // only lengthen the life of leaked credentials; and a role chained from these (the CDK roles
@@ -40,7 +48,7 @@ export function buildIamModel(params: IamModelParams): IamModel {
     description: DESCRIPTIONS[name],
     assumeRolePolicy: trustPolicy(params, name),
     policies: permissionPolicies(params, name),
-    maxSessionDurationSeconds: ONE_HOUR,
+    maxSessionDurationSeconds: MAX_SESSION[name] ?? ONE_HOUR,
   }));
   roles.forEach(validateRole);
   return {
@@ -49,5 +57,6 @@ export function buildIamModel(params: IamModelParams): IamModel {
       issuer,
       clientIds: [STS_AUDIENCE],
     })),
+    samlProviders: [{ name: params.samlProviderName ?? DEFAULT_SAML_PROVIDER_NAME }],
   };
 }

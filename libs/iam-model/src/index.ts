@@ -1,8 +1,18 @@
 export { buildIamModel } from './build-iam-model.ts';
-export { oidcProviderArn, resourceArns, roleArn } from './arns.ts';
+export {
+  DEFAULT_SAML_PROVIDER_NAME,
+  oidcProviderArn,
+  resourceArns,
+  roleArn,
+  samlProviderArn,
+} from './arns.ts';
+export { LEDGER_TEAM } from './permission-policies.ts';
 export {
   githubSubjects,
   podIdentitySessionTags,
+  DEFAULT_OPERATOR_SUBJECT_PATTERN,
+  PEOPLE_SESSION_TAG,
+  SAML_AUDIENCE,
   STS_AUDIENCE,
   USAGE_REPORTER_SERVICE_ACCOUNT,
   type PodIdentitySessionTags,
@@ -24,5 +34,6 @@ export {
   type ResourceNames,
   type RoleDefinition,
   type RoleName,
+  type SamlProvider,
 } from './model-types.ts';
 export { tlsOnlyBucketPolicy } from './resource-policies.ts';

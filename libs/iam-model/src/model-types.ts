@@ -7,6 +7,8 @@ export const ROLE_NAMES = [
   'usage-reporter',
   'deploy',
   'diff',
+  'developer',
+  'operator',
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -69,6 +71,13 @@ export interface IamModelParams {
   ecsClusterName?: string;
   /** CloudFormation stacks `diff` may read are named `<prefix>*`. Default 'keyless'. */
   stackNamePrefix?: string;
+  /** The IAM SAML provider people sign in through (the corporate IdP). Default 'LocalIdP'. */
+  samlProviderName?: string;
+  /**
+   * The NameID pattern of the people allowed to take `operator` (SAML:sub, StringLike): the IdP
+   * gives operators' subjects this form. Default '*@ops.keyless.example'.
+   */
+  operatorSubjectPattern?: string;
 }
 
 export interface RoleDefinition {
@@ -86,7 +95,13 @@ export interface OidcProvider {
   clientIds: string[];
 }
 
+export interface SamlProvider {
+  /** The provider's name in IAM: `arn:<partition>:iam::<account>:saml-provider/<name>`. */
+  name: string;
+}
+
 export interface IamModel {
   roles: RoleDefinition[];
   oidcProviders: OidcProvider[];
+  samlProviders: SamlProvider[];
 }

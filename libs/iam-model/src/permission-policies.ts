@@ -13,10 +13,21 @@ const allow = (Sid: string, Action: string[], Resource: string | string[]): Stat
   Resource,
 });
 
+/** What every person may read: the files bucket's listing and reports, the uploads table, the queues' depth. */
+const peopleRead = (arn: ReturnType<typeof resourceArns>): Statement[] => [
+  allow('ListFiles', ['s3:ListBucket'], arn.bucket),
+  allow('ReadReports', ['s3:GetObject'], arn.reportObjects),
+  allow('ReadUploads', ['dynamodb:GetItem', 'dynamodb:Query'], arn.uploadsTable),
+  allow('InspectLedgerQueues', ['sqs:GetQueueAttributes'], [arn.ledgerEventsQueue, arn.ledgerEventsDlq]),
+];
+
 const document = (...statements: Statement[]): PolicyDocument => ({
   Version: '2012-10-17',
   Statement: statements,
 });
+
+/** The team whose operators handle the ledger's dead letters (the `team` session tag's value). */
+export const LEDGER_TEAM = 'ledger';
 
 export function permissionPolicies(params: IamModelParams, role: RoleName): Record<string, PolicyDocument> {
   const arn = resourceArns(params);
@@ -98,6 +109,26 @@ export function permissionPolicies(params: IamModelParams, role: RoleName): Reco
           allow('AssumeCdkBootstrapRoles', ['sts:AssumeRole'], arn.cdkDeployRoles),
           allow('RollEcsServices', ['ecs:UpdateService', 'ecs:DescribeServices'], arn.ecsServices),
           allow('DescribeEksCluster', ['eks:DescribeCluster'], arn.eksCluster),
+        ),
+      };
+    case 'developer':
+      // Read-only: a developer looks, and changes things only through the deploy pipeline.
+      return { permissions: document(...peopleRead(arn)) };
+    case 'operator':
+      return {
+        permissions: document(
+          ...peopleRead(arn),
+          // ABAC: the session's `team` tag (the IdP's PrincipalTag attribute, allowed by the trust
+          // policy's TeamSessionTag) decides who handles the ledger's dead letters, so moving a
+          // person between teams in the IdP changes what they may do without touching IAM.
+          {
+            ...allow(
+              'LedgerTeamDeadLetters',
+              ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+              arn.ledgerEventsDlq,
+            ),
+            Condition: { StringEquals: { 'aws:PrincipalTag/team': LEDGER_TEAM } },
+          },
         ),
       };
     case 'diff':

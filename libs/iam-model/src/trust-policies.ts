@@ -3,11 +3,23 @@
 // cross-service confused deputy), a web identity provider alone would let ANY workload of
 // that issuer in.
 import type { PolicyDocument, Statement } from '@keyless/iam-policy';
-import { oidcProviderArn } from './arns.ts';
+import { oidcProviderArn, samlProviderArn } from './arns.ts';
 import type { IamModelParams, RoleName } from './model-types.ts';
 
 /** The audience AWS STS expects in web identity tokens (the provider's client ID). */
 export const STS_AUDIENCE = 'sts.amazonaws.com';
+
+/**
+ * Where AWS's sign-in receives SAML assertions: the Recipient STS requires, and the value of
+ * SAML:aud that every SAML trust statement pins (so an assertion made for another service
+ * provider is refused by the trust policy too).
+ */
+export const SAML_AUDIENCE = 'https://signin.aws.amazon.com/saml';
+
+/** The one session tag people's sessions may carry (from the IdP's PrincipalTag attribute): their team. */
+export const PEOPLE_SESSION_TAG = 'team';
+
+export const DEFAULT_OPERATOR_SUBJECT_PATTERN = '*@ops.keyless.example';
 
 /** The Kubernetes service account the usage-reporter pod runs as. */
 export const USAGE_REPORTER_SERVICE_ACCOUNT = { namespace: 'keyless', name: 'usage-reporter' } as const;
@@ -111,6 +123,38 @@ function usageReporter(params: IamModelParams): PolicyDocument {
   );
 }
 
+/**
+ * People federated through the SAML provider: the assertion must be for AWS's sign-in (SAML:aud),
+ * and the session may be tagged with the `team` tag only, so no other tag can reach an ABAC
+ * condition. `operator` also pins the subject to the operations directory's NameIDs: offered the
+ * role by a misconfigured group mapping, anyone else is still refused.
+ */
+function people(params: IamModelParams, role: 'developer' | 'operator'): PolicyDocument {
+  const Federated = samlProviderArn(params);
+  const pins: Record<string, Record<string, string | string[]>> = {
+    StringEquals: { 'SAML:aud': SAML_AUDIENCE },
+    ...(role === 'operator' && {
+      StringLike: { 'SAML:sub': params.operatorSubjectPattern ?? DEFAULT_OPERATOR_SUBJECT_PATTERN },
+    }),
+  };
+  return document(
+    {
+      Sid: 'SignInThroughIdP',
+      Effect: 'Allow',
+      Principal: { Federated },
+      Action: 'sts:AssumeRoleWithSAML',
+      Condition: pins,
+    },
+    {
+      Sid: 'TeamSessionTag',
+      Effect: 'Allow',
+      Principal: { Federated },
+      Action: 'sts:TagSession',
+      Condition: { ...pins, 'ForAllValues:StringEquals': { 'aws:TagKeys': [PEOPLE_SESSION_TAG] } },
+    },
+  );
+}
+
 export function trustPolicy(params: IamModelParams, role: RoleName): PolicyDocument {
   const subjects = githubSubjects(params);
   switch (role) {
@@ -127,5 +171,8 @@ export function trustPolicy(params: IamModelParams, role: RoleName): PolicyDocum
       );
     case 'diff':
       return document(webIdentity(params, params.githubOidcIssuer, 'GitHubPullRequests', subjects.diff));
+    case 'developer':
+    case 'operator':
+      return people(params, role);
   }
 }

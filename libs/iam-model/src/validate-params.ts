@@ -57,6 +57,20 @@ export function validateParams(params: IamModelParams): void {
   name('eksClusterName', params.eksClusterName);
   name('ecsClusterName', params.ecsClusterName);
   name('stackNamePrefix', params.stackNamePrefix);
+  if (params.samlProviderName !== undefined)
+    check(
+      /^[\w.-]{1,128}$/.test(params.samlProviderName),
+      'samlProviderName',
+      params.samlProviderName,
+      'letters, digits and . _ - only',
+    );
+  if (params.operatorSubjectPattern !== undefined)
+    check(
+      /[^*?]/.test(params.operatorSubjectPattern),
+      'operatorSubjectPattern',
+      params.operatorSubjectPattern,
+      'a NameID pattern that is more than wildcards',
+    );
 
   if (problems.length > 0) throw new IamModelError(`invalid IAM model parameters: ${problems.join('; ')}`);
 }

@@ -40,16 +40,27 @@ const PINNING_OPERATORS = new Set(['StringEquals', 'StringLike']);
  * its `aud` with StringEquals or StringLike. Without `sub` any workload of that issuer (any
  * GitHub repository, any pod of the cluster) could assume the role; IAM itself now refuses such
  * a trust policy for GitHub's issuer. IfExists and ForAllValues variants do not count: both
- * pass when the claim is missing.
+ * pass when the claim is missing. A SAML provider must pin `SAML:aud` (AWS's sign-in), so an
+ * assertion the IdP made for another service provider cannot be replayed to AWS; which people
+ * may take the role is the IdP's Role attribute, which STS checks against the call.
  */
 export function assertWebIdentityTrustPinned(role: RoleDefinition): void {
   for (const { statement, at } of allowStatements(role)) {
     const federated = statement.Principal === '*' ? [] : asArray(statement.Principal?.Federated);
     for (const provider of federated) {
+      if (/^arn:[^:]+:iam::\d{12}:saml-provider\/./.test(provider)) {
+        if (!pins(statement, 'SAML:aud')) {
+          throw new IamModelError(
+            `role '${role.name}': trust statement ${at} trusts the SAML provider '${provider}' without pinning ` +
+              `'SAML:aud' with StringEquals or StringLike; an assertion made for any other service provider could assume the role`,
+          );
+        }
+        continue;
+      }
       const issuer = issuerOf(provider);
       if (issuer === undefined) {
         throw new IamModelError(
-          `role '${role.name}': trust statement ${at} trusts '${provider}', which is not an OIDC provider (the model supports OIDC only)`,
+          `role '${role.name}': trust statement ${at} trusts '${provider}', which is neither an OIDC nor a SAML provider`,
         );
       }
       for (const claim of ['sub', 'aud']) {

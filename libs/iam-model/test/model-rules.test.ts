@@ -43,7 +43,7 @@ const SUB = `${GITHUB_ISSUER}:sub`;
 const AUD = `${GITHUB_ISSUER}:aud`;
 
 describe('the built model', () => {
-  it('defines the six roles of the system, once each', () => {
+  it('defines the eight roles of the system (six workloads, two for people), once each', () => {
     expect(model.roles.map((r) => r.name)).toEqual([...ROLE_NAMES]);
   });
 
@@ -67,8 +67,22 @@ describe('the built model', () => {
     }
   });
 
-  it('caps every session at one hour', () => {
-    expect(new Set(model.roles.map((r) => r.maxSessionDurationSeconds))).toEqual(new Set([3600]));
+  it("caps every workload's session at one hour, a developer's at a working day, an operator's at one hour", () => {
+    const seconds = Object.fromEntries(model.roles.map((r) => [r.name, r.maxSessionDurationSeconds]));
+    expect(seconds).toEqual({
+      api: 3600,
+      'upload-processor': 3600,
+      'ledger-worker': 3600,
+      'usage-reporter': 3600,
+      deploy: 3600,
+      diff: 3600,
+      developer: 28_800,
+      operator: 3600,
+    });
+  });
+
+  it('registers the SAML provider people sign in through (LocalIdP unless named)', () => {
+    expect(model.samlProviders).toEqual([{ name: 'LocalIdP' }]);
   });
 
   it('passes its own rules', () => {
@@ -128,13 +142,37 @@ describe('assertWebIdentityTrustPinned', () => {
     expect(() => assertWebIdentityTrustPinned(trust)).not.toThrow();
   });
 
-  it('refuses a SAML provider (the model supports OIDC only)', () => {
+  it('refuses a SAML provider without SAML:aud pinned', () => {
     const saml: Statement = {
       Effect: 'Allow',
       Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' },
       Action: 'sts:AssumeRoleWithSAML',
+      Condition: { StringLike: { 'SAML:aud': '*' } },
     };
-    expect(() => assertWebIdentityTrustPinned(withTrust(deploy, saml))).toThrow(/not an OIDC provider/);
+    expect(() => assertWebIdentityTrustPinned(withTrust(deploy, saml))).toThrow(
+      /trusts the SAML provider 'arn:aws:iam::111122223333:saml-provider\/corp' without pinning 'SAML:aud'/,
+    );
+  });
+
+  it('accepts a SAML provider with SAML:aud pinned', () => {
+    const saml: Statement = {
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' },
+      Action: 'sts:AssumeRoleWithSAML',
+      Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+    };
+    expect(() => assertWebIdentityTrustPinned(withTrust(deploy, saml))).not.toThrow();
+  });
+
+  it('refuses a Federated principal that is neither an OIDC nor a SAML provider', () => {
+    const other: Statement = {
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::111122223333:user/someone' },
+      Action: 'sts:AssumeRoleWithSAML',
+    };
+    expect(() => assertWebIdentityTrustPinned(withTrust(deploy, other))).toThrow(
+      /neither an OIDC nor a SAML provider/,
+    );
   });
 
   it('is applied by validateRole', () => {

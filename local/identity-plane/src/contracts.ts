@@ -20,6 +20,8 @@ export interface IssuedRoleSession {
   sessionName: string;
   /** The session policy passed to AssumeRole*, as JSON. */
   sessionPolicy?: string;
+  /** Session tags (aws:PrincipalTag/<key> in the session's calls), e.g. a SAML assertion's PrincipalTag attributes. */
+  tags?: Readonly<Record<string, string>>;
 }
 
 /** What an AWS service (ecs-tasks, lambda, pods.eks) asks of STS on a workload's behalf. */

@@ -2,9 +2,11 @@
 // and see why. Tokens and credentials never reach this log: only the fields below are written.
 import { createLogger, type LoggerOptions } from '@keyless/logging';
 
-/** Which check decided. Token checks run in this order, then the role checks. */
+/** Which check decided. Token (or SAML assertion) checks run in this order, then the role checks. */
 export type DecisionCheck =
   | 'request'
+  | 'provider'
+  | 'saml-format'
   | 'token-format'
   | 'algorithm'
   | 'issuer'
@@ -12,6 +14,8 @@ export type DecisionCheck =
   | 'signature'
   | 'expiry'
   | 'audience'
+  | 'recipient'
+  | 'role-attribute'
   | 'role'
   | 'trust-policy'
   | 'session-duration';
@@ -19,8 +23,10 @@ export type DecisionCheck =
 export interface Decision {
   /** The token's `sub` (as claimed, if the token was refused before its signature was verified) or the service principal. */
   caller: string;
-  /** The token's `iss`, for web-identity requests. */
+  /** The token's `iss` (web identity) or the assertion's Issuer (SAML). */
   issuer?: string;
+  /** SAML: the IAM SAML provider the request named (PrincipalArn). */
+  provider?: string;
   /** Role ARN as requested. */
   role: string;
   action: 'sts:AssumeRoleWithWebIdentity' | 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML';

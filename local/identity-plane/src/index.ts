@@ -21,6 +21,14 @@ export {
   type GithubWorkflowRun,
 } from './oidc/github-claims.ts';
 export { startStsFront, type StsFront, type StsFrontOptions } from './sts/sts-front.ts';
+export {
+  startLocalIdp,
+  samlResponseInPage,
+  type LocalIdp,
+  type LocalIdpOptions,
+} from './saml-idp/local-idp.ts';
+export { DEMO_USERS, GROUP_OF_ROLE, type DirectoryUser } from './saml-idp/directory.ts';
+export { AWS_SAML_ENDPOINT } from './sts/saml/aws-saml.ts';
 export type { ChainingCaller } from './sts/assume-role-as-caller.ts';
 export type { SessionDurations } from './sts/role-trust.ts';
 export { StsError } from './sts/sts-error.ts';

@@ -29,7 +29,16 @@ export interface LoopbackServer {
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /** An HTTP server on 127.0.0.1 and a free port: the SDKs accept plain HTTP credentials only on loopback. */
-export async function listenOnLoopback(handler: RequestHandler): Promise<LoopbackServer> {
+export function listenOnLoopback(handler: RequestHandler): Promise<LoopbackServer> {
+  return listenOnLoopbackAt('127.0.0.1', 0, handler);
+}
+
+/** The same, on a given host and port (0: a free one). */
+export async function listenOnLoopbackAt(
+  host: string,
+  port: number,
+  handler: RequestHandler,
+): Promise<LoopbackServer> {
   const server = createServer((request, response) => {
     handler(request, response).catch(() => {
       // The handlers answer every expected failure themselves; this is a bug, and its message
@@ -38,7 +47,7 @@ export async function listenOnLoopback(handler: RequestHandler): Promise<Loopbac
       else response.destroy();
     });
   });
-  const origin = await listen(server, '127.0.0.1', 0);
+  const origin = await listen(server, host, port);
   return { origin, close: () => close(server) };
 }
 

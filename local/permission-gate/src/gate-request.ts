@@ -36,6 +36,8 @@ export interface IssuedSession {
   expiration?: Date;
   /** A session policy passed to AssumeRole*: it narrows what the role's policies allow. */
   sessionPolicy?: PolicyDocument;
+  /** Session tags (e.g. a SAML assertion's PrincipalTag attributes): aws:PrincipalTag/<key> in every call. */
+  tags?: Readonly<Record<string, string>>;
   issuedAt: Date;
 }
 

@@ -16,6 +16,11 @@ export function globalContext(
           'aws:PrincipalType': 'AssumedRole',
           'aws:userid': `${session.role?.name ?? ''}:${session.role?.sessionName ?? ''}`,
           'aws:TokenIssueTime': session.issuedAt.toISOString(),
+          // A role session's principal tags are its session tags (AWS: they override the role's
+          // own tags of the same key; the model's roles carry none).
+          ...Object.fromEntries(
+            Object.entries(session.tags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value]),
+          ),
         };
   return {
     ...principal,

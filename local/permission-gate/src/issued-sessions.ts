@@ -9,6 +9,7 @@ export interface RoleSessionIssued {
   assumedRoleArn: string;
   sessionName: string;
   sessionPolicy?: string;
+  tags?: Readonly<Record<string, string>>;
 }
 
 export interface IssuedSessions extends SessionLookup {
@@ -49,6 +50,7 @@ export function createIssuedSessions(now: () => Date = () => new Date()): Issued
         role: { arn: session.roleArn, name: roleName, sessionName: session.sessionName },
         expiration: session.credentials.expiration,
         ...(session.sessionPolicy && { sessionPolicy: JSON.parse(session.sessionPolicy) }),
+        ...(session.tags && { tags: { ...session.tags } }),
         issuedAt: now(),
       });
     },

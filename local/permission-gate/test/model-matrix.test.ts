@@ -30,6 +30,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   buildIamModel,
   defaultResourceNames,
+  LEDGER_TEAM,
   ROLE_NAMES,
   type IamModelParams,
   type RoleName,
@@ -79,7 +80,8 @@ const params: IamModelParams = {
 const model = buildIamModel(params);
 const matrix = generateMatrix(model.roles);
 
-// One session per role, signed with credentials made for this run.
+// One session per role, signed with credentials made for this run. People's sessions carry the
+// `team` session tag their IdP sets (the operator's ABAC grant decides on it).
 const sessions = createIssuedSessions();
 const credentialsByRole = new Map(
   ROLE_NAMES.map((role) => {
@@ -89,6 +91,7 @@ const credentialsByRole = new Map(
       roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
       assumedRoleArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/matrix`,
       sessionName: 'matrix',
+      ...((role === 'developer' || role === 'operator') && { tags: { team: LEDGER_TEAM } }),
     });
     return [role, credentials] as const;
   }),
@@ -317,6 +320,47 @@ describe.each(ROLE_NAMES)('%s', (role) => {
         expect(without.error.message).toContain(denial);
         expect(without.error.message).toContain(
           `because no identity-based policy allows the ${matrixCase.action} action`,
+        );
+      }
+    },
+  );
+});
+
+describe("session tags: the operator's ABAC grant decides on aws:PrincipalTag/team", () => {
+  const operatorPolicies = model.roles.find((r) => r.name === 'operator')?.policies ?? {};
+  const dlqUrl = () => `${server.endpoint}/${ACCOUNT}/${params.names.ledgerEventsDlq}`;
+
+  async function receiveAs(tags: Record<string, string> | undefined) {
+    const credentials = {
+      ...throwawayCredentials(),
+      sessionToken: `token-of-operator-${JSON.stringify(tags)}`,
+    };
+    sessions.recordRoleSession({
+      credentials: { ...credentials, expiration: new Date(Date.now() + 3_600_000) },
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/operator`,
+      assumedRoleArn: `arn:aws:sts::${ACCOUNT}:assumed-role/operator/omar`,
+      sessionName: 'omar',
+      ...(tags && { tags }),
+    });
+    const client = new SQSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const request = await server.capture(() =>
+      sendCommand(client, new ReceiveMessageCommand({ QueueUrl: dlqUrl() } as never)),
+    );
+    return decideCall(request, deps(operatorPolicies));
+  }
+
+  test(`team=${LEDGER_TEAM}: allowed`, async () => {
+    expect(await receiveAs({ team: LEDGER_TEAM })).toMatchObject({ allowed: true });
+  });
+
+  test.each([[{ team: 'web' }], [undefined]])(
+    'tags %j: denied, naming the action and the queue',
+    async (tags) => {
+      const decision = await receiveAs(tags);
+      expect(decision).toMatchObject({ allowed: false, stage: 'authorize', error: { code: 'AccessDenied' } });
+      if (!decision.allowed) {
+        expect(decision.error.message).toContain(
+          `is not authorized to perform: sqs:ReceiveMessage on resource: arn:aws:sqs:${REGION}:${ACCOUNT}:${params.names.ledgerEventsDlq}`,
         );
       }
     },

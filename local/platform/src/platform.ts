@@ -64,6 +64,8 @@ export interface LocalPlatformOptions<P extends BootstrapPart = BootstrapPart> {
   /** Issuers (host + path, no scheme) to register as IAM OIDC providers. */
   eksOidcIssuer: string;
   githubOidcIssuer: string;
+  /** The local IdP's SAML metadata, registered as the SAML provider people sign in through. */
+  samlMetadata?: string;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -150,6 +152,7 @@ export async function startLocalPlatform<P extends BootstrapPart = BootstrapPart
       eksOidcIssuer: options.eksOidcIssuer,
       githubOidcIssuer: options.githubOidcIssuer,
       github: options.github,
+      ...(options.samlMetadata && { samlMetadata: options.samlMetadata }),
     });
     return {
       description: {

@@ -3,7 +3,11 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetRoleCommand, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
+import {
+  GetRoleCommand,
+  GetSAMLProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { buildIamModel, defaultResourceNames } from '@keyless/iam-model';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -23,6 +27,10 @@ import {
   type RunningEmulator,
 } from '../src/index.ts';
 import { emulatorSuite } from './support/installed-emulators.ts';
+
+/** IAM stores SAML metadata as given; the bootstrap only registers it (the STS front parses it). */
+const idpMetadata = (marker: string) =>
+  `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="http://127.0.0.1:1/saml" ID="${marker}"/>`;
 
 const region = 'eu-west-1';
 const github = { owner: 'octo-org', repo: 'keyless' };
@@ -90,6 +98,7 @@ for (const emulatorName of emulators) {
         eksOidcIssuer: '127.0.0.1:1/eks',
         githubOidcIssuer: '127.0.0.1:1/github',
         github,
+        samlMetadata: idpMetadata('first-key'),
       };
     });
 
@@ -218,6 +227,13 @@ for (const emulatorName of emulators) {
               expect.arrayContaining(Object.values(first.oidcProviders)),
             );
             expect(Object.keys(first.oidcProviders)).toHaveLength(2);
+            expect(first.samlProviders).toEqual({
+              LocalIdP: `arn:aws:iam::${emulatorAccountId}:saml-provider/LocalIdP`,
+            });
+            const provider = await options.clients.iam.send(
+              new GetSAMLProviderCommand({ SAMLProviderArn: first.samlProviders.LocalIdP }),
+            );
+            expect(provider.SAMLMetadataDocument).toBe(idpMetadata('first-key'));
           });
         });
 
@@ -229,7 +245,16 @@ for (const emulatorName of emulators) {
             expect(second.secrets).toEqual(first.secrets);
             expect(second.roles).toEqual(first.roles);
             expect(second.oidcProviders).toEqual(first.oidcProviders);
+            expect(second.samlProviders).toEqual(first.samlProviders);
             expect(await loginAs('ledger/writer', database)).toBe('ledger_writer');
+          });
+
+          test("a restarted IdP's new metadata replaces the old under the same provider", async () => {
+            const again = await bootstrap({ ...options, samlMetadata: idpMetadata('second-key') });
+            const provider = await options.clients.iam.send(
+              new GetSAMLProviderCommand({ SAMLProviderArn: again.samlProviders.LocalIdP }),
+            );
+            expect(provider.SAMLMetadataDocument).toBe(idpMetadata('second-key'));
           });
 
           test('a fresh database behind an already-bootstrapped emulator gets the secrets re-pointed', async () => {

@@ -7,6 +7,7 @@ import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runDemo } from './demo.ts';
 import { reporterRunsByCaller } from './reporter-by-caller.ts';
 import { breakPolicy, restorePolicy } from './break-policy.ts';
+import { ssoCommand } from './sso-command.ts';
 import { buildWhatRuns } from './build-what-runs.ts';
 import { emulatorFlag, ensureEmulatorInstalled } from './emulator-flag.ts';
 import { logOutput, outputStream } from './log-output.ts';
@@ -123,6 +124,14 @@ const commands: Record<string, () => Promise<void>> = {
   demo,
   'rehearse-deploy': rehearseDeploy,
   'break-policy': breakPolicyCommand,
+  sso: async () => {
+    process.exitCode = await ssoCommand(
+      await runningSystem(),
+      process.argv.slice(3),
+      console.log,
+      console.error,
+    );
+  },
 };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {

@@ -37,6 +37,14 @@ function callerOf(decision: Decision): TrailCaller | undefined {
   if (decision.action === 'sts:AssumeRoleWithWebIdentity') {
     return { type: 'web-identity', issuer: decision.issuer ?? 'unknown', subject: decision.caller };
   }
+  if (decision.action === 'sts:AssumeRoleWithSAML' && decision.provider) {
+    return {
+      type: 'saml',
+      issuer: decision.issuer ?? 'unknown',
+      subject: decision.caller,
+      providerArn: decision.provider,
+    };
+  }
   if (decision.action === 'sts:AssumeRole' && !decision.caller.startsWith('arn:')) {
     return { type: 'service', service: decision.caller };
   }

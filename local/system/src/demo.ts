@@ -6,7 +6,7 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { fromTokenFile } from '@aws-sdk/credential-providers';
 import { REPORT_POINTER_KEY } from '@keyless/contracts';
@@ -15,6 +15,7 @@ import pg from 'pg';
 import { rehearsals, rehearse } from './rehearse-deploy.ts';
 import { runUsageReporter } from './run-usage-reporter.ts';
 import { reporterLedgerAccess } from './reporter-ledger-access.ts';
+import { samlSession, type PersonSession } from './sso.ts';
 import { trustLocalCa } from './trust-local-ca.ts';
 import type { SystemDescription } from './start-system.ts';
 import { connectedSpans, readSpans, renderTree } from './trace-tree.ts';
@@ -48,6 +49,8 @@ export interface DemoState {
   upload?: { uploadId: string; sha256: string; bytes: number };
   /** The demo user's `sub`, from /v1/me. */
   sub?: string;
+  /** People's sessions (SAML), by user. */
+  people?: Record<string, PersonSession['credentials']>;
   output: (service: string, line: string) => void;
 }
 
@@ -146,6 +149,17 @@ async function readAsReporter(
   } finally {
     s3.destroy();
   }
+}
+
+/** S3 as a person's session, through the gate over HTTPS (the bucket refuses plain HTTP). */
+function peopleS3(system: SystemDescription, credentials: PersonSession['credentials']): S3Client {
+  return new S3Client({
+    region: system.region,
+    endpoint: system.identity.gateTlsEndpoint,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials,
+  });
 }
 
 function forgedToken(): string {
@@ -269,6 +283,25 @@ export const demoSteps: DemoStep[] = [
     },
   },
   {
+    title: 'people: dana signs in at the local IdP (SAML) and lists the files bucket',
+    mechanism:
+      "the local IdP's signed assertion → AssumeRoleWithSAML (signature, issuer, audience, Role pair, trust policy) → role developer, read-only",
+    run: async (state) => {
+      const { system } = state;
+      const dana = await samlSession(system, { username: 'dana', role: 'developer' });
+      state.people = { dana: dana.credentials };
+      const s3 = peopleS3(system, dana.credentials);
+      try {
+        const { KeyCount } = await s3.send(
+          new ListObjectsV2Command({ Bucket: system.resources.names.bucket }),
+        );
+        return `${dana.assumedRoleArn} lists s3://${system.resources.names.bucket}/ (${KeyCount ?? 0} keys): npm run sso -- dana gives you the same as an AWS CLI profile`;
+      } finally {
+        s3.destroy();
+      }
+    },
+  },
+  {
     title: 'denied: a forged token (alg none, admins claimed) at the API',
     mechanism: 'aws-jwt-verify refuses it before any route runs',
     run: async (state) => {
@@ -339,6 +372,38 @@ export const demoSteps: DemoStep[] = [
         `the denial does not name the bucket policy: ${error?.message}`,
       );
       return `over HTTPS the reporter reads ${REPORT_POINTER_KEY}; over HTTP ${error?.name}: ${error?.message}`;
+    },
+  },
+  {
+    title: 'denied: dana (developer, read-only) writes a report',
+    mechanism: "the permission gate: the developer role's policies allow no s3:PutObject",
+    run: async (state) => {
+      const { system } = state;
+      const credentials = state.people?.dana;
+      expectThat(credentials !== undefined, 'dana has no session (the sign-in step did not run)');
+      const s3 = peopleS3(system, credentials as NonNullable<typeof credentials>);
+      const key = 'reports/by-dana.json';
+      try {
+        const error = await s3
+          .send(new PutObjectCommand({ Bucket: system.resources.names.bucket, Key: key, Body: '{}' }))
+          .then(
+            () => undefined,
+            (caught: unknown) => caught as Error,
+          );
+        expectThat(
+          error?.name === 'AccessDenied',
+          `expected AccessDenied, got ${error?.name ?? 'the write'}`,
+        );
+        expectThat(
+          Boolean(
+            error?.message.includes('assumed-role/developer/dana is not authorized to perform: s3:PutObject'),
+          ),
+          `the denial does not name dana's session and the action: ${error?.message}`,
+        );
+        return `${error?.name}: ${error?.message}`;
+      } finally {
+        s3.destroy();
+      }
     },
   },
   {

@@ -1,9 +1,16 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { roleArn, tlsOnlyBucketPolicy } from '@keyless/iam-model';
+import {
+  DEFAULT_SAML_PROVIDER_NAME,
+  roleArn,
+  samlProviderArn,
+  tlsOnlyBucketPolicy,
+} from '@keyless/iam-model';
 import {
   createDecisionLog,
+  GROUP_OF_ROLE,
   startEcsCredentialsEndpoint,
+  startLocalIdp,
   startOidcIssuers,
   startPodIdentityAgent,
   startProjectedTokenFile,
@@ -80,6 +87,8 @@ export interface SystemDescription extends PlatformDescription {
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
     /** The ledger's RDS Proxy (local/rds-proxy): IAM database tokens in, TLS required. */
     ledgerProxy: LedgerProxyDescription;
+    /** The local corporate IdP people sign in at (`npm run sso`), registered as the SAML provider. */
+    samlIdp: { entityId: string; metadataUrl: string; signInUrl: string; providerArn: string };
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -134,6 +143,9 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     const github = githubRepository(config);
     const issuers = await startOidcIssuers();
     stoppers.push(issuers.close);
+    // The people's IdP: its key is made now, and its metadata is what the bootstrap registers as LocalIdP.
+    const idp = await startLocalIdp({ host: config.KEYLESS_BIND_HOST });
+    stoppers.push(idp.close);
 
     const platform = await startLocalPlatform({
       region,
@@ -143,10 +155,24 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       github,
       eksOidcIssuer: withoutScheme(issuers.eks.issuerUrl),
       githubOidcIssuer: withoutScheme(issuers.github.issuerUrl),
+      samlMetadata: idp.metadata,
     });
     stoppers.push(platform.stop);
     const { accountId } = platform.description;
     const arnOf = (name: 'usage-reporter') => roleArn({ partition: 'aws', accountId }, name);
+    // The IdP's "AWS app": each group is offered its role through the provider.
+    const providerArn = samlProviderArn({
+      partition: 'aws',
+      accountId,
+      samlProviderName: DEFAULT_SAML_PROVIDER_NAME,
+    });
+    for (const [role, group] of Object.entries(GROUP_OF_ROLE)) {
+      idp.mapGroup(
+        group,
+        roleArn({ partition: 'aws', accountId }, role as keyof typeof GROUP_OF_ROLE),
+        providerArn,
+      );
+    }
 
     const trailFile = trailFileFor(config.KEYLESS_TRAIL_DIR, new Date());
     const trail = createTrailWriter({ file: trailFile });
@@ -281,6 +307,12 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
           },
           ledgerProxy: ledgerProxy.description,
+          samlIdp: {
+            entityId: idp.entityId,
+            metadataUrl: idp.metadataUrl,
+            signInUrl: idp.signInUrl,
+            providerArn,
+          },
         },
       },
       ledgerAdminUrl: platform.ledgerAdminUrl,

@@ -34,6 +34,10 @@ export const systemEnv = z.object({
   KEYLESS_CA_FILE: z.string().min(1).default(join(localStateDir, 'keyless-local-ca.pem')),
   /** Where projected service-account token files are written. */
   KEYLESS_TOKEN_DIR: z.string().min(1).default(join(localStateDir, 'tokens')),
+  /** The AWS CLI's own variable: where `npm run sso` writes the profile (default ~/.aws/config). */
+  AWS_CONFIG_FILE: z.string().min(1).optional(),
+  /** Where `npm run sso` keeps each profile's session for its credential_process (owner-only files). */
+  KEYLESS_SSO_DIR: z.string().min(1).default(join(localStateDir, 'sso')),
   /** docker compose only: see compose-tasks.ts. */
   ...composeEnv.shape,
 });

@@ -37,7 +37,7 @@ describe.skipIf(!installed)(
         });
         expect(demo.stdout, demo.stdout + demo.stderr).toContain('demo: every step behaved as printed');
         expect(demo.status).toBe(0);
-        expect(demo.stdout.match(/✔/g)).toHaveLength(14);
+        expect(demo.stdout.match(/✔/g)).toHaveLength(16);
 
         const { pids } = running.tree();
         process.kill(-(running.child.pid ?? 0), 'SIGINT');

@@ -57,7 +57,7 @@ describe('npm start', () => {
       });
       expect(demo.stdout).toContain('demo: every step behaved as printed');
       expect(demo.status).toBe(0);
-      expect(demo.stdout.match(/✔/g)).toHaveLength(14);
+      expect(demo.stdout.match(/✔/g)).toHaveLength(16);
 
       // Least privilege from traffic: every grant of the model was used by this run, or is
       // acknowledged with a reason (local/permission-gate/access-acknowledgements.json).

@@ -22,6 +22,8 @@ import { mintServiceAccountToken, POD_IDENTITY_AUDIENCE, withoutScheme } from '@
 import { repoRoot } from '@keyless/local-platform';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { breakPolicy, restorePolicy } from '../src/break-policy.ts';
+import { credentialProcessCommand } from '../src/sso-command.ts';
+import { signInWithSaml } from '../src/sso.ts';
 import { writePlatformFile } from '../src/platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from '../src/rehearse-deploy.ts';
 import { localStateDir } from '../src/system-config.ts';
@@ -307,6 +309,22 @@ emulatorSuite(systemNeeds, () => {
     return irsaWorkloadWithToken(token);
   });
 
+  /** `npm run sso -- <user>` against the running system: what it prints, or `sso failed: …` as cli.ts prints it. */
+  async function sso(username: string, idpClockSkewSeconds?: number): Promise<string> {
+    writeFileSync(join(scratch, 'empty.json'), '{}');
+    return signInWithSaml(fixture.system.description, {
+      username,
+      role: 'developer',
+      configFile: join(scratch, 'aws-config'),
+      cacheDir: join(scratch, 'sso'),
+      credentialProcess: credentialProcessCommand,
+      ...(idpClockSkewSeconds !== undefined && { idpClockSkewSeconds }),
+    }).then(
+      (session) => `${username} is ${session.assumedRoleArn}`,
+      (error: unknown) => `sso failed: ${(error as Error).message}`,
+    );
+  }
+
   /** How each documented failure or output is produced: id → (the block) → what the code printed. */
   const experiments: Record<string, (block: MarkedBlock) => Promise<string>> = {
     'may-allowed': (block) => may(block.commands),
@@ -433,6 +451,47 @@ emulatorSuite(systemNeeds, () => {
     'github-feature-branch': (block) => githubAssume(block.commands),
     'github-audience': (block) => githubAssume(block.commands),
     'github-immutable-subject': (block) => githubAssume(block.commands),
+
+    // saml-sso.md: `npm run sso` as cli.ts runs it (a refusal printed as `sso failed: <message>`).
+    'sso-developer-write': async () => {
+      await sso('dana');
+      const write = await run(
+        join(repoRoot, '.local', 'venv', 'bin', 'aws'),
+        [
+          '--profile',
+          'keyless-dana',
+          's3',
+          'cp',
+          join(scratch, 'empty.json'),
+          's3://keyless-files/reports/by-dana.json',
+        ],
+        { env: { PATH: process.env.PATH, HOME: fixture.dir, AWS_CONFIG_FILE: join(scratch, 'aws-config') } },
+      ).catch((error: unknown) => error as object);
+      return output(write);
+    },
+    'sso-no-group': () => sso('nina'),
+    'sso-expired': () => sso('dana', -600),
+    'sso-other-provider': () =>
+      withTrustPolicy(
+        'developer',
+        (policy) => {
+          // people() trusting saml-provider/OtherIdP, as the page's edit makes it
+          for (const s of policy.Statement)
+            s.Principal = { Federated: 'arn:aws:iam::123456789012:saml-provider/OtherIdP' };
+          return policy;
+        },
+        () => sso('dana'),
+      ),
+    'sso-audience': () =>
+      withTrustPolicy(
+        'developer',
+        (policy) => {
+          for (const s of policy.Statement)
+            stringEquals(s)['SAML:aud'] = 'https://signin.aws.amazon.com/other';
+          return policy;
+        },
+        () => sso('dana'),
+      ),
   };
 
   describe('policy blocks', () => {

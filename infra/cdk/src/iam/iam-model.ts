@@ -42,6 +42,7 @@ export function iamModelParams(settings: Settings): IamModelParams {
     eksClusterName: EKS_CLUSTER_NAME,
     ecsClusterName: ECS_CLUSTER_NAME,
     stackNamePrefix: STACK_NAME_PREFIX,
+    samlProviderName: settings.samlProviderName,
   };
 }
 

@@ -1,20 +1,44 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import type { KeylessIamModel } from '../iam/iam-model.ts';
+import { ModelRole } from '../iam/model-role.ts';
 import { KeylessStack, type KeylessStackProps } from './keyless-stack.ts';
+
+export interface IdentityStackProps extends KeylessStackProps {
+  model: KeylessIamModel;
+}
 
 export const USER_GROUPS = ['members', 'admins'] as const;
 
 /**
- * The Cognito user pool people sign in to. The api verifies its access tokens (issuer, client,
- * `token_use`, expiry); group membership travels in `cognito:groups`.
+ * Who people are. Users of the product sign in to the Cognito user pool; the api verifies its
+ * access tokens (issuer, client, `token_use`, expiry), group membership travels in
+ * `cognito:groups`. The team's own people (developers, operators) reach the account through the
+ * corporate IdP: a SAML provider and the `developer` and `operator` roles that trust it.
  */
 export class IdentityStack extends KeylessStack {
   readonly userPool: cognito.UserPool;
   readonly webClient: cognito.UserPoolClient;
+  readonly samlProvider: iam.SamlProvider;
 
-  constructor(scope: Construct, id: string, props: KeylessStackProps) {
+  constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
+
+    // The IdP's metadata (entity ID, signing certificate) is what STS verifies assertions with.
+    this.samlProvider = new iam.SamlProvider(this, 'SamlProvider', {
+      name: props.settings.samlProviderName,
+      metadataDocument: iam.SamlMetadataDocument.fromFile(props.settings.samlMetadataFile),
+    });
+    for (const [constructId, name] of [
+      ['DeveloperRole', 'developer'],
+      ['OperatorRole', 'operator'],
+    ] as const) {
+      const role = new ModelRole(this, constructId, { definition: props.model.role(name) });
+      // The trust policy names the provider by ARN; it must exist before the role is created.
+      role.resource.addDependency(this.samlProvider.node.defaultChild as iam.CfnSAMLProvider);
+    }
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: 'keyless',

@@ -56,6 +56,7 @@ export async function emulatorSession(
     assumedRoleArn: session.assumedRoleArn,
     sessionName: request.sessionName,
     ...(request.policy !== undefined && { sessionPolicy: request.policy }),
+    ...(request.tags !== undefined && { tags: request.tags }),
   });
   return session;
 }

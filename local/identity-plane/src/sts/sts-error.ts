@@ -33,7 +33,7 @@ export const validationError = (check: DecisionCheck, message: string) =>
 /** Writes the decision line for a refusal; other failures are not decisions and are not logged here. */
 export function recordDenial(
   decisions: DecisionLog,
-  request: Pick<Decision, 'caller' | 'issuer' | 'role' | 'action'>,
+  request: Pick<Decision, 'caller' | 'issuer' | 'provider' | 'role' | 'action'>,
   error: unknown,
 ): void {
   if (!(error instanceof StsError)) return;

@@ -145,9 +145,9 @@ describe('requests the front refuses without asking the emulator', () => {
     const response = await fetch(front.endpoint, {
       method: 'POST',
       headers: form,
-      body: 'Action=AssumeRoleWithSAML&Version=2011-06-15',
+      body: 'Action=AssumeRoleWithSAML&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/developer',
     });
-    await refused(response, 403, 'AccessDenied', /no SAML provider/);
+    await refused(response, 400, 'ValidationError', /Value null at 'PrincipalArn'/);
   });
 
   test('AssumeRoleWithWebIdentity without a role session name', async () => {
@@ -163,7 +163,7 @@ describe('requests the front refuses without asking the emulator', () => {
     const response = await fetch(front.endpoint, {
       method: 'POST',
       headers: form,
-      body: `Action=GetCallerIdentity&Pad=${'x'.repeat(70_000)}`,
+      body: `Action=GetCallerIdentity&Pad=${'x'.repeat(200_000)}`,
     });
     expect(response.status).toBe(413);
     expect(recorded).toEqual([]);

@@ -7,13 +7,14 @@ import type { IssuedRoleSession, ServiceCredentialIssuer } from '../contracts.ts
 import type { Decision, DecisionLog } from '../decision-log.ts';
 import { close, listen } from '../loopback-server.ts';
 import { assumeRoleAsCaller, type ChainingCaller } from './assume-role-as-caller.ts';
+import { assumeRoleWithSaml } from './assume-role-with-saml.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { createIssuerKeys } from './issuer-keys.ts';
 import { proxyToEmulator } from './proxy-to-emulator.ts';
 import { queryError, queryResponse, readStsRequest } from './query-protocol.ts';
 import type { SessionDurations } from './role-trust.ts';
 import { createServiceCredentialIssuer } from './service-credential-issuer.ts';
-import { accessDenied, StsError, validationError } from './sts-error.ts';
+import { StsError, validationError } from './sts-error.ts';
 import type { StsDeps } from './sts-deps.ts';
 import { GITHUB_ISSUER } from './web-identity-context.ts';
 
@@ -48,8 +49,11 @@ export interface StsFront {
   close(): Promise<void>;
 }
 
-/** STS bounds a web identity token at 20 000 characters; a request body needs little more. */
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * STS bounds a SAML assertion at 100 000 characters (a web identity token at 20 000); percent-encoded
+ * in a form body, base64's `+` and `/` take three bytes each, so a full-size assertion needs ~110 KB.
+ */
+const MAX_BODY_BYTES = 192 * 1024;
 
 /** Web-identity and SAML federation are what the emulator would grant unchecked. */
 const DECIDED_HERE = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
@@ -96,18 +100,16 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
     if (actions.length === 1 && action === 'AssumeRoleWithWebIdentity' && params) {
       return queryResponse(action, await assumeRoleWithWebIdentity(params, deps), requestId);
     }
+    if (actions.length === 1 && action === 'AssumeRoleWithSAML' && params) {
+      return queryResponse(action, await assumeRoleWithSaml(params, deps), requestId);
+    }
     const refusal =
       actions.length > 1
         ? validationError('request', `The request names more than one Action: ${actions.join(', ')}`)
-        : action === 'AssumeRoleWithSAML'
-          ? accessDenied(
-              'request',
-              'Not authorized to perform sts:AssumeRoleWithSAML (the local identity plane has no SAML provider)',
-            )
-          : validationError(
-              'request',
-              `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`,
-            );
+        : validationError(
+            'request',
+            `The local STS front accepts ${action} only in the awsQuery protocol (Action=${action} form parameters)`,
+          );
     deps.decisions.record({
       caller: 'unknown',
       role: params?.get('RoleArn') ?? 'unknown',

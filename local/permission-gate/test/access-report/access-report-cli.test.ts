@@ -132,6 +132,8 @@ describe('npm run access-report', () => {
       'usage-reporter',
       'deploy',
       'diff',
+      'developer',
+      'operator',
     ]);
     // Only the second day: the api's calls of the first are not in it.
     expect(stderr).toContain(`unused and not acknowledged: api UploadsTable dynamodb:GetItem ${table}`);

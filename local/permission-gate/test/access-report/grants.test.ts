@@ -25,7 +25,16 @@ describe('grantsOf', () => {
     expect(api.every((grant) => grant.policy === 'permissions')).toBe(true);
     // Every role, one grant per resource of a statement (the log group bare and with :*).
     expect(new Set(grants.map((grant) => grant.role))).toEqual(
-      new Set(['api', 'upload-processor', 'ledger-worker', 'usage-reporter', 'deploy', 'diff']),
+      new Set([
+        'api',
+        'upload-processor',
+        'ledger-worker',
+        'usage-reporter',
+        'deploy',
+        'diff',
+        'developer',
+        'operator',
+      ]),
     );
     expect(
       grants.filter((grant) => grant.role === 'upload-processor' && grant.sid === 'OwnLogGroup'),

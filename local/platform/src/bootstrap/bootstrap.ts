@@ -26,6 +26,8 @@ export interface BootstrapOptions<P extends BootstrapPart = BootstrapPart> {
   githubOidcIssuer?: string;
   /** The repository the `deploy`/`diff` roles trust: required by the `roles` part. */
   github?: { owner: string; repo: string };
+  /** The local IdP's SAML metadata, registered as the model's SAML provider (LocalIdP) by the `roles` part. */
+  samlMetadata?: string;
   /** Only these parts of the system (default: all), so a suite asks the emulator only for what it uses. */
   parts?: readonly P[];
 }
@@ -116,7 +118,10 @@ export async function bootstrap<P extends BootstrapPart = BootstrapPart>(
       lambdaFunctionName,
       eksClusterName,
     });
-    Object.assign(result, await ensureRoles(clients.iam, iamModel));
+    const saml = options.samlMetadata
+      ? { accountId: options.accountId, metadata: options.samlMetadata }
+      : undefined;
+    Object.assign(result, await ensureRoles(clients.iam, iamModel, saml));
   }
   return result as BootstrapResult<P>;
 }

@@ -2,12 +2,14 @@ import {
   AddClientIDToOpenIDConnectProviderCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
+  CreateSAMLProviderCommand,
   EntityAlreadyExistsException,
   GetOpenIDConnectProviderCommand,
   GetRoleCommand,
   ListOpenIDConnectProvidersCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateSAMLProviderCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { IamModel, RoleDefinition } from '@keyless/iam-model';
@@ -36,6 +38,27 @@ async function ensureOidcProvider(iam: IAMClient, issuer: string, clientIds: str
     );
   }
   return existing;
+}
+
+/** Registers the IdP's metadata under the provider's name, or replaces it (a restarted IdP has a new key). */
+async function ensureSamlProvider(
+  iam: IAMClient,
+  accountId: string,
+  name: string,
+  metadata: string,
+): Promise<string> {
+  try {
+    const { SAMLProviderArn } = await iam.send(
+      new CreateSAMLProviderCommand({ Name: name, SAMLMetadataDocument: metadata }),
+    );
+    if (!SAMLProviderArn) throw new Error(`no ARN for SAML provider ${name}`);
+    return SAMLProviderArn;
+  } catch (error) {
+    if (!(error instanceof EntityAlreadyExistsException)) throw error;
+    const arn = `arn:aws:iam::${accountId}:saml-provider/${name}`;
+    await iam.send(new UpdateSAMLProviderCommand({ SAMLProviderArn: arn, SAMLMetadataDocument: metadata }));
+    return arn;
+  }
 }
 
 async function ensureRole(iam: IAMClient, role: RoleDefinition): Promise<string> {
@@ -70,13 +93,29 @@ async function ensureRole(iam: IAMClient, role: RoleDefinition): Promise<string>
   return arn;
 }
 
-/** Registers the model's OIDC providers and creates or updates every role with its policies. */
-export async function ensureRoles(iam: IAMClient, model: IamModel) {
+/**
+ * Registers the model's OIDC providers and, given the local IdP's metadata, its SAML provider;
+ * then creates or updates every role with its policies.
+ */
+export async function ensureRoles(
+  iam: IAMClient,
+  model: IamModel,
+  saml?: { accountId: string; metadata: string },
+) {
   const oidcProviders: Record<string, string> = {};
   for (const provider of model.oidcProviders) {
     oidcProviders[provider.issuer] = await ensureOidcProvider(iam, provider.issuer, provider.clientIds);
   }
+  const samlProviders: Record<string, string> = {};
+  for (const provider of saml ? model.samlProviders : []) {
+    samlProviders[provider.name] = await ensureSamlProvider(
+      iam,
+      saml?.accountId ?? '',
+      provider.name,
+      saml?.metadata ?? '',
+    );
+  }
   const roles: Record<string, string> = {};
   for (const role of model.roles) roles[role.name] = await ensureRole(iam, role);
-  return { oidcProviders, roles };
+  return { oidcProviders, samlProviders, roles };
 }

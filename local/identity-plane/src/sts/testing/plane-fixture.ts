@@ -1,6 +1,11 @@
 // One emulator, both issuers and the STS front, with the system's roles created from the shared
 // IAM model and the issuers registered as IAM OIDC providers: what the STS tests run against.
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  CreateSAMLProviderCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { buildIamModel, defaultResourceNames, type RoleName } from '@keyless/iam-model';
 import { adminClients, emulatorAccountId, type Capability } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
@@ -23,10 +28,15 @@ export interface PlaneFixture {
   /** Raw decision-log output, to search for what must never appear. */
   rawLog(): string;
   roleArn(name: RoleName): string;
+  /** The model's SAML provider (named uniquely per test file), registered when `samlMetadata` was given. */
+  samlProviderArn: string;
   stop(): Promise<void>;
 }
 
-export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> = {}): Promise<PlaneFixture> {
+export async function startPlaneFixture(
+  frontOptions: Partial<StsFrontOptions> = {},
+  { samlMetadata }: { samlMetadata?: string } = {},
+): Promise<PlaneFixture> {
   const platform = await startTestPlatform();
   const issuers = await startOidcIssuers();
   const chunks: string[] = [];
@@ -47,6 +57,7 @@ export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> =
     github: GITHUB_REPOSITORY,
     lambdaFunctionName: 'upload-processor',
     eksClusterName: 'keyless',
+    samlProviderName: platform.uniqueName('LocalIdP'),
   });
   const { iam } = adminClients({ endpoint: platform.awsEndpoint, region: platform.region });
   for (const provider of model.oidcProviders) {
@@ -56,6 +67,16 @@ export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> =
         ClientIDList: provider.clientIds,
       }),
     );
+  }
+  let samlProviderArn = '';
+  if (samlMetadata) {
+    const [provider] = model.samlProviders;
+    samlProviderArn =
+      (
+        await iam.send(
+          new CreateSAMLProviderCommand({ Name: provider?.name, SAMLMetadataDocument: samlMetadata }),
+        )
+      ).SAMLProviderArn ?? '';
   }
   // Role names made unique per test file, so files can share one external emulator.
   const roleArns = new Map<string, string>();
@@ -68,6 +89,18 @@ export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> =
       }),
     );
     roleArns.set(role.name, Role?.Arn ?? '');
+    // The people roles' sessions are used against a permission gate in some tests: give them their policies.
+    if (role.name === 'developer' || role.name === 'operator') {
+      for (const [PolicyName, document] of Object.entries(role.policies)) {
+        await iam.send(
+          new PutRolePolicyCommand({
+            RoleName: platform.uniqueName(role.name),
+            PolicyName,
+            PolicyDocument: JSON.stringify(document),
+          }),
+        );
+      }
+    }
   }
   iam.destroy();
 
@@ -84,6 +117,7 @@ export async function startPlaneFixture(frontOptions: Partial<StsFrontOptions> =
     },
     rawLog,
     roleArn: (name) => roleArns.get(name) ?? '',
+    samlProviderArn,
     async stop() {
       await Promise.all([front.close(), issuers.close()]);
       await platform.stop();
