@@ -27,6 +27,7 @@ const serviceFamilies: Readonly<Record<string, ErrorFamily>> = {
   secretsmanager: 'json',
   logs: 'json',
   ecs: 'json',
+  ecr: 'json',
   eks: 'rest-json',
 };
 
