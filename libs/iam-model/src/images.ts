@@ -88,7 +88,12 @@ export function imagePublishingRole(params: AccountParams): PlatformRoleDefiniti
         Statement: [
           {
             Effect: 'Allow',
-            Action: [...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS, 'ecr:DescribeRepositories', 'ecr:DescribeImages'],
+            Action: [
+              ...ECR_PUSH_ACTIONS,
+              ...ECR_PULL_ACTIONS,
+              'ecr:DescribeRepositories',
+              'ecr:DescribeImages',
+            ],
             Resource: `arn:${partition}:ecr:${region}:${accountId}:repository/cdk-hnb659fds-container-assets-${accountId}-${region}`,
           },
           // ECR's token is account-wide: the action supports no resource type.

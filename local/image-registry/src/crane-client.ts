@@ -33,7 +33,12 @@ export async function craneClient(options: { binary: string; caFile: string }): 
         options.binary,
         [...args],
         {
-          env: { PATH: process.env.PATH ?? '', HOME: configDir, DOCKER_CONFIG: configDir, SSL_CERT_FILE: options.caFile },
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: configDir,
+            DOCKER_CONFIG: configDir,
+            SSL_CERT_FILE: options.caFile,
+          },
           maxBuffer: 16 * 1024 * 1024,
         },
         (error, stdout, stderr) => resolve({ ok: !error, stdout: stdout.trim(), stderr: stderr.trim() }),

@@ -24,8 +24,7 @@ export interface LoginIdentity {
 }
 
 export type UnsealResult =
-  | { ok: true; identity: LoginIdentity }
-  | { ok: false; reason: 'invalid' | 'expired' };
+  { ok: true; identity: LoginIdentity } | { ok: false; reason: 'invalid' | 'expired' };
 
 export interface PasswordSealer {
   seal(identity: LoginIdentity): string;
@@ -52,7 +51,10 @@ export function createPasswordSealer(key: Buffer = randomBytes(32)): PasswordSea
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES)).setAAD(PURPOSE);
         decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const opened = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+        const opened = Buffer.concat([
+          decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]);
         identity = JSON.parse(opened.toString('utf8')) as LoginIdentity;
       } catch {
         // A wrong tag (altered, or sealed under another key) throws in final().

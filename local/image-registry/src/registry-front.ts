@@ -44,14 +44,20 @@ export function registryFront(options: {
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const upstreamRequest = httpRequest(
-      { ...upstream, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+      {
+        ...upstream,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
     );
     upstreamRequest.on('error', () => {
-      if (!res.headersSent) registryError(res, 502, 'UNAVAILABLE', 'the local registry process is not answering');
+      if (!res.headersSent)
+        registryError(res, 502, 'UNAVAILABLE', 'the local registry process is not answering');
       else res.destroy();
     });
     req.pipe(upstreamRequest);

@@ -51,7 +51,12 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const child = spawn(options.binary, ['serve', configFile], {
     // Distribution exports traces when asked; the local system does not ask.
-    env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+    env: {
+      ...process.env,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

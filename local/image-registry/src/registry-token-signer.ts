@@ -15,7 +15,13 @@ export interface RegistryAccess {
 export interface TokenSigner {
   /** PEM of the certificate the registry trusts (its `rootcertbundle`). */
   certificate: string;
-  sign(claims: { issuer: string; subject: string; audience: string; access: RegistryAccess[]; expiresAt: Date }): string;
+  sign(claims: {
+    issuer: string;
+    subject: string;
+    audience: string;
+    access: RegistryAccess[];
+    expiresAt: Date;
+  }): string;
 }
 
 const algorithm = {

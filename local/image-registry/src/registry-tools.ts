@@ -54,7 +54,9 @@ export function ensureRegistryTool(
 ): string {
   const path = join(binDir, tool.binary);
   if (builtVersion(path, tool.module) === tool.version) return path;
-  progress(`building ${tool.binary} ${tool.version} from the Go module proxy (${tool.coldBuild} the first time)`);
+  progress(
+    `building ${tool.binary} ${tool.version} from the Go module proxy (${tool.coldBuild} the first time)`,
+  );
   const install = spawnSync('go', ['install', `${tool.packagePath}@${tool.version}`], {
     env: { ...process.env, GOBIN: binDir },
     encoding: 'utf8',
@@ -69,4 +71,5 @@ export function ensureRegistryTool(
   return path;
 }
 
-if (import.meta.main) for (const tool of [DISTRIBUTION, CRANE]) console.log(ensureRegistryTool(tool));
+if (import.meta.main)
+  for (const tool of [DISTRIBUTION, CRANE]) process.stdout.write(`${ensureRegistryTool(tool)}\n`);

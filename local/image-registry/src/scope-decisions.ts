@@ -3,10 +3,7 @@
 // account — the role's identity policies (read from IAM, where the gate reads them) together
 // with the repository's policy (the IAM model's, which the CDK app deploys): an explicit Deny in
 // either refuses, an Allow in either admits. The first refusal is the answer, in AWS's words.
-import {
-  ECR_PULL_ACTIONS,
-  ECR_PUSH_ACTIONS,
-} from '@keyless/iam-model';
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from '@keyless/iam-model';
 import { describeDenial, evaluateRequest, type PolicyDocument } from '@keyless/iam-policy';
 import type { RolePolicies } from '@keyless/permission-gate';
 import type { LoginIdentity } from './login-password.ts';
@@ -83,7 +80,11 @@ export function decideScope(input: DecideScopeInput): EcrDecision[] {
         resource: repositoryArn,
         allowed: result.allowed,
         ...(!result.allowed && {
-          message: describeDenial(result, { principalArn: identity.sessionArn, action, resource: repositoryArn }),
+          message: describeDenial(result, {
+            principalArn: identity.sessionArn,
+            action,
+            resource: repositoryArn,
+          }),
         }),
       });
     }
@@ -99,7 +100,9 @@ function withImplicitResource(policy: PolicyDocument, repositoryArn: string): Po
   return {
     ...policy,
     Statement: policy.Statement.map((statement) =>
-      'Resource' in statement || 'NotResource' in statement ? statement : { ...statement, Resource: repositoryArn },
+      'Resource' in statement || 'NotResource' in statement
+        ? statement
+        : { ...statement, Resource: repositoryArn },
     ),
   };
 }

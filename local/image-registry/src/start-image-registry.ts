@@ -8,11 +8,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  IMAGE_NAMES,
-  imageRepositoryArn,
-  imageRepositoryPolicy,
-} from '@keyless/iam-model';
+import { IMAGE_NAMES, imageRepositoryArn, imageRepositoryPolicy } from '@keyless/iam-model';
 import type { PolicyDocument } from '@keyless/iam-policy';
 import type { Logger } from '@keyless/logging';
 import type { CloudTrailRecord, LocalAnswer, LocalTls, RolePolicySource } from '@keyless/permission-gate';
@@ -86,7 +82,12 @@ export async function startImageRegistry(options: ImageRegistryOptions): Promise
       binary,
       workDir,
       ...(options.storageDir && { storageDir: options.storageDir }),
-      auth: { realm: `${endpoint}/token`, service: host, issuer: TOKEN_ISSUER, certificate: signer.certificate },
+      auth: {
+        realm: `${endpoint}/token`,
+        service: host,
+        issuer: TOKEN_ISSUER,
+        certificate: signer.certificate,
+      },
     });
   } catch (error) {
     server.close();

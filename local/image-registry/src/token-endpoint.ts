@@ -60,7 +60,12 @@ export function tokenEndpoint(options: TokenEndpointOptions) {
     for (const requested of url.searchParams.getAll('scope').flatMap((scope) => scope.split(' '))) {
       const scope = parseScope(requested);
       if (!scope) {
-        return registryError(res, 403, 'DENIED', `The local registry does not grant the scope '${requested}'`);
+        return registryError(
+          res,
+          403,
+          'DENIED',
+          `The local registry does not grant the scope '${requested}'`,
+        );
       }
       const repositoryArn = `arn:aws:ecr:${options.region}:${identity.accountId}:repository/${scope.repository}`;
       const repositoryPolicy = options.repositoryPolicy(repositoryArn);

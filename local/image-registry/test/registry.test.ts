@@ -104,9 +104,7 @@ emulatorSuite(registryNeeds, () => {
       });
       expect(login.ok).toBe(false);
       expect(login.stderr).toContain('AccessDeniedException');
-      expect(login.stderr).toContain(
-        `User: ${sessionOf(fixture.roleArns.deploy)}registry-test-`,
-      );
+      expect(login.stderr).toContain(`User: ${sessionOf(fixture.roleArns.deploy)}registry-test-`);
       expect(login.stderr).toContain('is not authorized to perform: ecr:GetAuthorizationToken');
     });
 
@@ -124,10 +122,7 @@ emulatorSuite(registryNeeds, () => {
     });
 
     test('an execution role, to its own repository', async () => {
-      const stderr = await refusedPush(
-        await fixture.serviceCredentials(fixture.roleArns.pull.api),
-        'api',
-      );
+      const stderr = await refusedPush(await fixture.serviceCredentials(fixture.roleArns.pull.api), 'api');
       expect(stderr).toContain('DENIED');
       expect(stderr).toContain(
         // CDK's grantPull gives it ecr:BatchCheckLayerAvailability: the first push action it lacks.
@@ -178,10 +173,22 @@ emulatorSuite(registryNeeds, () => {
           kind: 'assumed-role',
           accountId: emulatorAccountId,
           arn: `${sessionOf(fixture.roleArns.pull.api)}expiry`,
-          role: { arn: fixture.roleArns.pull.api, name: fixture.roleArns.pull.api.split('/').pop() ?? '', sessionName: 'expiry' },
+          role: {
+            arn: fixture.roleArns.pull.api,
+            name: fixture.roleArns.pull.api.split('/').pop() ?? '',
+            sessionName: 'expiry',
+          },
           issuedAt: new Date(),
         },
-        request: { method: 'POST', path: '/', query: '', headers: {}, body: Buffer.alloc(0), sourceIp: '127.0.0.1', secureTransport: true },
+        request: {
+          method: 'POST',
+          path: '/',
+          query: '',
+          headers: {},
+          body: Buffer.alloc(0),
+          sourceIp: '127.0.0.1',
+          secureTransport: true,
+        },
         requestId: 'expiry',
       });
       const { authorizationData } = JSON.parse(answer.body) as {
@@ -189,7 +196,9 @@ emulatorSuite(registryNeeds, () => {
       };
       const [data] = authorizationData;
       expect((data?.expiresAt ?? 0) * 1000 - Date.now()).toBeGreaterThan(11.9 * 3600 * 1000);
-      const password = Buffer.from(data?.authorizationToken ?? '', 'base64').toString('utf8').slice('AWS:'.length);
+      const password = Buffer.from(data?.authorizationToken ?? '', 'base64')
+        .toString('utf8')
+        .slice('AWS:'.length);
       const client = await crane(fixture.caFile);
       clients.push(client);
       await client.login(later.host, password);
@@ -209,10 +218,18 @@ emulatorSuite(registryNeeds, () => {
         `${record.userIdentity.arn} ${record.eventName} ${record.additionalEventData.decision}`;
       const lines = records.map(line);
       expect(lines).toContain(`${publisherArn} GetAuthorizationToken allowed`);
-      for (const action of ['InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload', 'PutImage', 'BatchCheckLayerAvailability'])
+      for (const action of [
+        'InitiateLayerUpload',
+        'UploadLayerPart',
+        'CompleteLayerUpload',
+        'PutImage',
+        'BatchCheckLayerAvailability',
+      ])
         expect(lines).toContain(`${publisherArn} ${action} allowed`);
       const deployArn = `arn:aws:sts::${emulatorAccountId}:assumed-role/${fixture.roleArns.deploy.split('/').pop()}/`;
-      expect(lines.some((text) => text.startsWith(deployArn) && text.endsWith('GetAuthorizationToken denied'))).toBe(true);
+      expect(
+        lines.some((text) => text.startsWith(deployArn) && text.endsWith('GetAuthorizationToken denied')),
+      ).toBe(true);
       const worker = records.find(
         (record) =>
           record.userIdentity.arn?.includes(fixture.roleArns.pull['ledger-worker'].split('/').pop() ?? '-') &&

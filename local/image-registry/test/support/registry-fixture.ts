@@ -18,6 +18,7 @@ import {
   type PlatformRoleDefinition,
 } from '@keyless/iam-model';
 import { createDecisionLog, startStsFront, type TemporaryCredentials } from '@keyless/identity-plane';
+import type { PolicyDocument } from '@keyless/iam-policy';
 import { createLogger } from '@keyless/logging';
 import type { Capability } from '@keyless/local-platform';
 import {
@@ -30,9 +31,18 @@ import {
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
-import { startImageRegistry, type ImageRegistry, type ImageRegistryOptions } from '../../src/start-image-registry.ts';
+import {
+  startImageRegistry,
+  type ImageRegistry,
+  type ImageRegistryOptions,
+} from '../../src/start-image-registry.ts';
 
-export const registryNeeds: readonly Capability[] = ['iam', 'sts', 'fixed-account-id', 'account-whatever-access-key'];
+export const registryNeeds: readonly Capability[] = [
+  'iam',
+  'sts',
+  'fixed-account-id',
+  'account-whatever-access-key',
+];
 
 export interface RegistryFixture {
   platform: TestPlatform;
@@ -78,7 +88,11 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
       policyCacheMs: 60_000,
     },
     (onSessionIssued) =>
-      startStsFront({ emulator: target, decisions: createDecisionLog({ destination: silent }), onSessionIssued }),
+      startStsFront({
+        emulator: target,
+        decisions: createDecisionLog({ destination: silent }),
+        onSessionIssued,
+      }),
   );
   const registries: ImageRegistry[] = [];
   const startRegistry = async (options: Partial<ImageRegistryOptions>) => {
@@ -107,8 +121,9 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
     lambdaFunctionName: 'upload-processor',
     eksClusterName: 'keyless',
   });
-  const policiesOf = (name: 'deploy' | 'diff') => model.roles.find((role) => role.name === name)?.policies ?? {};
-  const serviceTrust = (service: string) => ({
+  const policiesOf = (name: 'deploy' | 'diff') =>
+    model.roles.find((role) => role.name === name)?.policies ?? {};
+  const serviceTrust = (service: string): PolicyDocument => ({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
   });
@@ -126,7 +141,11 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
     }
     for (const [PolicyName, document] of Object.entries(definition.policies)) {
       await admin.iam.send(
-        new PutRolePolicyCommand({ RoleName: definition.name, PolicyName, PolicyDocument: JSON.stringify(document) }),
+        new PutRolePolicyCommand({
+          RoleName: definition.name,
+          PolicyName,
+          PolicyDocument: JSON.stringify(document),
+        }),
       );
     }
     return arn;

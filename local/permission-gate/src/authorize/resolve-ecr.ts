@@ -13,7 +13,9 @@ export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 export function resolveEcr(request: GateRequest): Draft {
   const operation = targetOperation(request, ECR_TARGET_PREFIX);
   if (operation !== 'GetAuthorizationToken')
-    return refuse(unmappedOperation('ecr', operation ?? request.headers['x-amz-target'] ?? 'without X-Amz-Target'));
+    return refuse(
+      unmappedOperation('ecr', operation ?? request.headers['x-amz-target'] ?? 'without X-Amz-Target'),
+    );
   const body = jsonBody(request, 'ecr');
   return {
     operation,
