@@ -18,3 +18,4 @@ export { CRANE, DISTRIBUTION, ensureRegistryTool, localBinDir, type RegistryTool
 export { decideScope, parseScope, SCOPE_ACTIONS, type EcrDecision } from './scope-decisions.ts';
 export { EXPIRED_PASSWORD_MESSAGE, INVALID_PASSWORD_MESSAGE } from './token-endpoint.ts';
 export { craneClient, type CraneClient } from './crane-client.ts';
+export { createImageRoles, type ImageRoleArns } from './image-roles.ts';

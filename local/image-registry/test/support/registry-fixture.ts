@@ -12,8 +12,6 @@ import { adminClients, emulatorAccountId } from '@keyless/emulator-admin';
 import {
   buildIamModel,
   defaultResourceNames,
-  imagePublishingRole,
-  imagePullRoles,
   type ImageName,
   type PlatformRoleDefinition,
 } from '@keyless/iam-model';
@@ -31,6 +29,7 @@ import {
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
+import { createImageRoles } from '../../src/image-roles.ts';
 import {
   startImageRegistry,
   type ImageRegistry,
@@ -158,16 +157,10 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
       assumeRolePolicy: serviceTrust('ecs-tasks.amazonaws.com'),
       policies: policiesOf(name),
     });
-  const pullRoles = imagePullRoles(scope);
   const roleArns = {
     deploy: await standIn('deploy'),
     diff: await standIn('diff'),
-    publisher: await createRole(imagePublishingRole(scope)),
-    pull: {
-      api: await createRole(pullRoles.api),
-      'ledger-worker': await createRole(pullRoles['ledger-worker']),
-      'usage-reporter': await createRole(pullRoles['usage-reporter']),
-    },
+    ...(await createImageRoles(admin.iam, scope)),
   };
   let sessions = 0;
   return {
