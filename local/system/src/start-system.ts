@@ -27,8 +27,11 @@ import {
   createTrailWriter,
   startLocalGate,
   trailFileFor,
+  type LocalAnswer,
   type PermissionGate,
 } from '@keyless/permission-gate';
+import { adminClients } from '@keyless/emulator-admin';
+import { startLocalEcr, type LocalEcrDescription } from './start-local-ecr.ts';
 import { decisionsInTrail } from './decisions-in-trail.ts';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
@@ -77,6 +80,8 @@ export interface SystemDescription extends PlatformDescription {
     defaultServiceAccountTokenFile: string;
     /** What a GitHub Actions job with `id-token: write` gets. */
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+    /** The local ECR: its host, the image roles, where each pull role gets credentials. */
+    imageRegistry: LocalEcrDescription;
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -157,11 +162,14 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     stoppers.push(() => rm(config.KEYLESS_CA_FILE, { force: true }));
     // The STS front, and in front of it and the emulator the permission gate: every workload's AWS
     // endpoint. A statement changed in IAM (npm run break-policy) is enforced a second later.
+    // Filled once the registry runs: ECR's GetAuthorizationToken, answered for the verified caller.
+    const localAnswers: Record<string, LocalAnswer> = {};
     const local = await startLocalGate(
       {
         emulator,
         accountId,
         trail,
+        localAnswers,
         // The bucket's own policy, as the CDK app deploys it: no request without TLS.
         resourcePolicies: { [bucketArn]: tlsOnlyBucketPolicy(bucketArn) },
         logger: logger.child({ component: 'permission-gate' }),
@@ -195,6 +203,20 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       advertisedHost: config.KEYLESS_ADVERTISED_HOST,
     });
     stoppers.push(ecs.close);
+    const imageAdmin = adminClients(emulator);
+    const ecr = await startLocalEcr({
+      tls,
+      roles: local.deps.roles,
+      localAnswers,
+      iam: imageAdmin.iam,
+      ecs,
+      sts,
+      region,
+      accountId,
+      trail,
+      logger: logger.child({ component: 'image-registry' }),
+    }).finally(() => Object.values(imageAdmin).forEach((client) => client.destroy()));
+    stoppers.push(ecr.close);
     if (config.KEYLESS_COMPOSE_TASKS) {
       const composeTasks = await registerComposeTasks(ecs, config.KEYLESS_COMPOSE_TASKS, {
         directory: config.KEYLESS_COMPOSE_TASKS_DIR,
@@ -265,6 +287,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
             ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
           },
+          imageRegistry: ecr.description,
         },
       },
       ledgerAdminUrl: platform.ledgerAdminUrl,

@@ -1,0 +1,53 @@
+// `npm run rehearse:deploy`'s images step against the running system: the images job pushes every
+// image through the chain deploy → image-publishing role; a pull request and deploy itself get no
+// login; each pull role pulls its own image, digest for digest, and is refused every other.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { emulatorSuite } from '@keyless/testing/emulator-suite';
+import { IMAGE_NAMES } from '@keyless/iam-model';
+import { rehearseImages, type ImagesRehearsal } from '../src/rehearse-images.ts';
+import { systemNeeds } from '../src/index.ts';
+import { startTestSystem } from './system-fixture.ts';
+
+emulatorSuite(systemNeeds, () => {
+  let fixture: Awaited<ReturnType<typeof startTestSystem>>;
+  let rehearsal: ImagesRehearsal;
+  beforeAll(async () => {
+    fixture = await startTestSystem();
+    rehearsal = await rehearseImages(fixture.system.description, { tag: 'rehearsal-1' });
+  });
+  afterAll(() => fixture?.stop());
+
+  const stepsTitled = (fragment: string) => rehearsal.steps.filter((step) => step.title.includes(fragment));
+
+  describe('the images job, rehearsed', () => {
+    test('pushes every image as the image-publishing role reached from deploy', () => {
+      const pushes = stepsTitled('images job: push');
+      expect(pushes.map((step) => step.outcome)).toEqual(IMAGE_NAMES.map(() => 'allowed'));
+      for (const image of IMAGE_NAMES) expect(rehearsal.digests[image]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    test('a pull request gets no login, and neither does deploy without chaining', () => {
+      for (const title of ['pull request: ecr get-login-password as diff', 'deploy without chaining']) {
+        const [step] = stepsTitled(title);
+        expect(step?.outcome).toBe('denied');
+        expect(step?.detail).toContain('is not authorized to perform: ecr:GetAuthorizationToken');
+      }
+    });
+
+    test('each pull role pulls its own image and is refused every other, naming the action', () => {
+      const pulls = stepsTitled('pull keyless/');
+      expect(pulls).toHaveLength(IMAGE_NAMES.length ** 2);
+      for (const step of pulls) expect(step.outcome).toBe(step.expect);
+      const refused = pulls.find((step) => step.expect === 'denied');
+      expect(refused?.detail).toContain('is not authorized to perform: ecr:BatchGetImage');
+    });
+
+    test('a second rehearsal of the same commit finds its images and pushes nothing', async () => {
+      const again = await rehearseImages(fixture.system.description, { tag: 'rehearsal-1' });
+      expect(again.steps.filter((step) => step.title.includes('already exists'))).toHaveLength(
+        IMAGE_NAMES.length,
+      );
+      expect(again.digests).toEqual(rehearsal.digests);
+    });
+  });
+});
