@@ -13,6 +13,8 @@ import type { CraneClient } from '../src/crane-client.ts';
 import { createPasswordSealer } from '../src/login-password.ts';
 import { tagImmutabilityMessage } from '../src/registry-front.ts';
 import { EXPIRED_PASSWORD_MESSAGE, INVALID_PASSWORD_MESSAGE } from '../src/token-endpoint.ts';
+import { imageRepositoryPolicy } from '@keyless/iam-model';
+import { documented, pageBlock } from './support/flow-page.ts';
 import { crane, getLoginPassword, randomLayer } from './support/image-clients.ts';
 import { registryNeeds, startRegistryFixture, type RegistryFixture } from './support/registry-fixture.ts';
 
@@ -29,6 +31,11 @@ emulatorSuite(registryNeeds, () => {
 
   const repositoryArn = (image: string) =>
     `arn:aws:ecr:${fixture.platform.region}:${emulatorAccountId}:repository/keyless/${image}`;
+  const modelScope = () => ({
+    partition: 'aws',
+    accountId: emulatorAccountId,
+    region: fixture.platform.region,
+  });
   const sessionOf = (roleArn: string) =>
     `arn:aws:sts::${emulatorAccountId}:assumed-role/${roleArn.split('/').pop()}/`;
   const ref = (image: string, tag: string) => `${fixture.registry.host}/keyless/${image}:${tag}`;
@@ -78,8 +85,8 @@ emulatorSuite(registryNeeds, () => {
     test('a second push of the same tag is refused with ECR’s message', async () => {
       const again = await publisher.pushLayer(await randomLayer(), ref('api', 'v1'));
       expect(again.ok).toBe(false);
-      expect(again.stderr).toContain('TAG_INVALID');
-      expect(again.stderr).toContain(tagImmutabilityMessage('v1', 'keyless/api'));
+      expect(again.stderr).toContain(`TAG_INVALID: ${tagImmutabilityMessage('v1', 'keyless/api')}`);
+      expect(again.stderr).toMatch(documented('registry: tag-twice'));
       // The tag still names what was pushed first.
       expect((await publisher.digest(ref('api', 'v1'))).stdout).toBe(pushedDigest);
     });
@@ -132,7 +139,7 @@ emulatorSuite(registryNeeds, () => {
     });
   });
 
-  describe('pulls', () => {
+  describe('pulls, logins and the repository policy', () => {
     test('an execution role may not pull another service’s image', async () => {
       const worker = await loggedIn(await fixture.serviceCredentials(fixture.roleArns.pull['ledger-worker']));
       const pull = await worker.digest(ref('api', 'v1'));
@@ -142,6 +149,37 @@ emulatorSuite(registryNeeds, () => {
       expect(pull.stderr).toContain(
         `is not authorized to perform: ecr:BatchGetImage on resource: ${repositoryArn('api')}`,
       );
+      // The page's example is the api's role asking for ledger-worker's image.
+      const api = await loggedIn(await fixture.serviceCredentials(fixture.roleArns.pull.api));
+      expect((await api.digest(ref('ledger-worker', 'v1'))).stderr).toMatch(
+        documented('registry: pull-other'),
+      );
+    });
+
+    test('without the repository policy naming it, the image-publishing role may not push', async () => {
+      // As if the model's statement named another principal: its own policy covers no keyless/*.
+      const [statement] = imageRepositoryPolicy(modelScope()).Statement;
+      const elsewhere = await fixture.startRegistry({
+        repositoryPolicies: {
+          [repositoryArn('api')]: {
+            Version: '2012-10-17',
+            Statement: [{ ...statement, Effect: 'Allow', Principal: { AWS: fixture.roleArns.deploy } }],
+          },
+        },
+      });
+      const deploy = await fixture.serviceCredentials(fixture.roleArns.deploy);
+      const login = await getLoginPassword({
+        endpoint: fixture.gate.tlsEndpoint ?? '',
+        region: fixture.platform.region,
+        credentials: await fixture.chainToPublisher(deploy),
+        caFile: fixture.caFile,
+      });
+      const client = await crane(fixture.caFile);
+      clients.push(client);
+      await client.login(elsewhere.host, login.stdout);
+      const push = await client.pushLayer(await randomLayer(), `${elsewhere.host}/keyless/api:v1`);
+      expect(push.ok).toBe(false);
+      expect(push.stderr).toMatch(documented('registry: no-principal'));
     });
 
     test('a login password that was altered opens nothing', async () => {
@@ -156,7 +194,8 @@ emulatorSuite(registryNeeds, () => {
       const client = await withPassword(bytes.toString('base64url'));
       const pull = await client.digest(ref('api', 'v1'));
       expect(pull.ok).toBe(false);
-      expect(pull.stderr).toContain(INVALID_PASSWORD_MESSAGE);
+      expect(pull.stderr).toContain(`UNAUTHORIZED: ${INVALID_PASSWORD_MESSAGE}`);
+      expect(pull.stderr).toMatch(documented('registry: altered'));
     });
 
     test('a login password past its 12 hours opens nothing', async () => {
@@ -206,14 +245,15 @@ emulatorSuite(registryNeeds, () => {
       offset = 12 * 3600 * 1000 + 1000;
       const expired = await client.run(['ls', `${later.host}/keyless/api`]);
       expect(expired.ok).toBe(false);
-      expect(expired.stderr).toContain(EXPIRED_PASSWORD_MESSAGE);
+      expect(expired.stderr).toContain(`UNAUTHORIZED: ${EXPIRED_PASSWORD_MESSAGE}`);
+      expect(expired.stderr).toMatch(documented('registry: expired'));
     });
   });
 
   describe('the trail', () => {
     test('records GetAuthorizationToken and each registry decision with the caller’s ARN', () => {
       const records = fixture.trail.filter((record) => record.eventSource === 'ecr.amazonaws.com');
-      const publisherArn = `arn:aws:sts::${emulatorAccountId}:assumed-role/${fixture.roleArns.publisher.split('/').pop()}/images-job`;
+      const publisherArn = `arn:aws:sts::${emulatorAccountId}:assumed-role/${fixture.roleArns.publisher.split('/').pop()}/images`;
       const line = (record: (typeof records)[number]) =>
         `${record.userIdentity.arn} ${record.eventName} ${record.additionalEventData.decision}`;
       const lines = records.map(line);
@@ -238,6 +278,13 @@ emulatorSuite(registryNeeds, () => {
       );
       expect(worker?.resources).toEqual([expect.objectContaining({ ARN: repositoryArn('api') })]);
       expect(worker?.errorMessage).toContain('ecr:BatchGetImage');
+    });
+  });
+
+  describe('the flow page', () => {
+    test('shows the repository policy the model builds, with the flow pages’ parameters', () => {
+      const docs = { partition: 'aws', accountId: '123456789012', region: 'eu-west-1' };
+      expect(JSON.parse(pageBlock('repository-policy'))).toEqual(imageRepositoryPolicy(docs));
     });
   });
 });

@@ -146,6 +146,12 @@ async function buildLayer(directory: string, image: ImageName, commit: string): 
   return tar;
 }
 
+/** crane's last line, from the registry's error code on (`DENIED: User: … is not authorized …`). */
+const registryRefusal = (stderr: string) => {
+  const last = stderr.split('\n').at(-1) ?? '';
+  return last.slice(Math.max(0, last.search(/[A-Z_]+: /)));
+};
+
 const refusalOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -200,7 +206,7 @@ export async function rehearseImages(
         `images job: push ${ref} as the image-publishing role`,
         'allowed',
         pushed.ok ? 'allowed' : 'denied',
-        pushed.ok ? (digests[image] ?? '') : pushed.stderr,
+        pushed.ok ? (digests[image] ?? '') : registryRefusal(pushed.stderr),
       );
     }
 
@@ -241,7 +247,7 @@ export async function rehearseImages(
           `pull ${imageRepositoryName(other)} as ${image}'s pull role`,
           other === image ? 'allowed' : 'denied',
           same ? 'allowed' : 'denied',
-          pulled.ok ? pulled.stdout : (pulled.stderr.split('\n').at(-1) ?? ''),
+          pulled.ok ? pulled.stdout : registryRefusal(pulled.stderr),
         );
       }
     }

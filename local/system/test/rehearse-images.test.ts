@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { IMAGE_NAMES } from '@keyless/iam-model';
-import { rehearseImages, type ImagesRehearsal } from '../src/rehearse-images.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@keyless/local-platform';
+import { describeImageStep, rehearseImages, type ImagesRehearsal } from '../src/rehearse-images.ts';
+import { snippetPattern } from './flow-docs.ts';
 import { systemNeeds } from '../src/index.ts';
 import { startTestSystem } from './system-fixture.ts';
 
@@ -40,6 +44,16 @@ emulatorSuite(systemNeeds, () => {
       for (const step of pulls) expect(step.outcome).toBe(step.expect);
       const refused = pulls.find((step) => step.expect === 'denied');
       expect(refused?.detail).toContain('is not authorized to perform: ecr:BatchGetImage');
+    });
+
+    test('prints what docs/flows/ecr-images.md shows', () => {
+      const page = readFileSync(join(repoRoot, 'docs/flows/ecr-images.md'), 'utf8');
+      const block = /<!-- registry: rehearsal -->\n\n```text\n([\s\S]*?)\n```/.exec(page)?.[1] ?? '';
+      const printed = rehearsal.steps.map(describeImageStep).join('\n');
+      const shown = block.split('\n');
+      expect(shown.length).toBeGreaterThan(0);
+      for (let line = 0; line < shown.length; line += 2)
+        expect(printed).toMatch(snippetPattern(`${shown[line]}\n${shown[line + 1]}`));
     });
 
     test('a second rehearsal of the same commit finds its images and pushes nothing', async () => {

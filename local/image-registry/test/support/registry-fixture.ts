@@ -30,6 +30,7 @@ import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
 import { createImageRoles } from '../../src/image-roles.ts';
+import { createPasswordSealer } from '../../src/login-password.ts';
 import {
   startImageRegistry,
   type ImageRegistry,
@@ -94,8 +95,11 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
       }),
   );
   const registries: ImageRegistry[] = [];
+  // One sealer for every registry of the fixture: a password the gate issued opens in each.
+  const sealer = createPasswordSealer();
   const startRegistry = async (options: Partial<ImageRegistryOptions>) => {
     const started = await startImageRegistry({
+      sealer,
       tls,
       roles: local.deps.roles,
       region,
@@ -188,7 +192,7 @@ export async function startRegistryFixture(): Promise<RegistryFixture> {
       });
       try {
         const { Credentials } = await sts.send(
-          new AssumeRoleCommand({ RoleArn: roleArns.publisher, RoleSessionName: 'images-job' }),
+          new AssumeRoleCommand({ RoleArn: roleArns.publisher, RoleSessionName: 'images' }),
         );
         return {
           accessKeyId: Credentials?.AccessKeyId ?? '',
