@@ -4,10 +4,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { IMAGE_NAMES } from '@keyless/iam-model';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@keyless/local-platform';
 import { describeImageStep, rehearseImages, type ImagesRehearsal } from '../src/rehearse-images.ts';
+import { writePlatformFile } from '../src/platform-file.ts';
 import { snippetPattern } from './flow-docs.ts';
 import { systemNeeds } from '../src/index.ts';
 import { startTestSystem } from './system-fixture.ts';
@@ -54,6 +56,32 @@ emulatorSuite(systemNeeds, () => {
       expect(shown.length).toBeGreaterThan(0);
       for (let line = 0; line < shown.length; line += 2)
         expect(printed).toMatch(snippetPattern(`${shown[line]}\n${shown[line + 1]}`));
+    });
+
+    test('the page’s login as a pull role, then a pull of another service’s image, print what it shows', async () => {
+      const page = readFileSync(join(repoRoot, 'docs/flows/ecr-images.md'), 'utf8');
+      const block = (label: string) =>
+        new RegExp(`<!-- registry: ${label} -->\\n\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\``).exec(page)?.[1] ??
+        '';
+      const platformFile = join(fixture.dir, 'platform.json');
+      const localstackBin = join(repoRoot, '.local/emulators/localstack/venv/bin');
+      await writePlatformFile(platformFile, fixture.system.description);
+      const script = [
+        // The README's `p`, reading this system's description.
+        `p() { node -p "require('${platformFile}').$1"; }`,
+        block('login-as-puller'),
+        block('pull-other-commands').replaceAll('$(git rev-parse HEAD)', 'rehearsal-1'),
+      ].join('\n');
+      const printed = await new Promise<string>((resolve) =>
+        execFile(
+          'bash',
+          ['-c', script],
+          // The AWS CLI `npm test` installs with LocalStack core, else the one on the PATH.
+          { cwd: repoRoot, env: { ...process.env, PATH: `${localstackBin}:${process.env.PATH ?? ''}` } },
+          (_, stdout, stderr) => resolve(`${stdout}${stderr}`),
+        ),
+      );
+      expect(printed).toMatch(snippetPattern(block('pull-other')));
     });
 
     test('a second rehearsal of the same commit finds its images and pushes nothing', async () => {
