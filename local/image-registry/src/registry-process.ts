@@ -14,6 +14,8 @@ export interface RegistryProcessOptions {
   storageDir?: string;
   /** `null` runs it without authentication (the benchmark's baseline). */
   auth: { realm: string; service: string; issuer: string; certificate: string } | null;
+  /** Serve TLS itself (the benchmark's baseline; behind the front it speaks plain HTTP on loopback). */
+  tls?: { cert: string; key: string };
 }
 
 export interface RegistryProcess {
@@ -33,7 +35,16 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
       delete: { enabled: false },
     },
     // Relative Location headers: the client follows them through the front, not to this port.
-    http: { addr: `127.0.0.1:${port}`, relativeurls: true },
+    http: {
+      addr: `127.0.0.1:${port}`,
+      relativeurls: true,
+      ...(options.tls && {
+        tls: {
+          certificate: join(options.workDir, 'registry.crt'),
+          key: join(options.workDir, 'registry.key'),
+        },
+      }),
+    },
     ...(options.auth && {
       auth: {
         token: {
@@ -47,6 +58,10 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
     }),
   };
   if (options.auth) await writeFile(certificateFile, options.auth.certificate);
+  if (options.tls) {
+    await writeFile(join(options.workDir, 'registry.crt'), options.tls.cert);
+    await writeFile(join(options.workDir, 'registry.key'), options.tls.key, { mode: 0o600 });
+  }
   const configFile = join(options.workDir, 'registry.json.yml');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const child = spawn(options.binary, ['serve', configFile], {
@@ -63,24 +78,25 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  await waitForRegistry(child, port, () => stderr);
+  await waitForRegistry(child, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`, () => stderr);
   return { host: '127.0.0.1', port, close: () => stop(child) };
 }
 
-async function waitForRegistry(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
+async function waitForRegistry(child: ChildProcess, url: string, stderr: () => string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     if (child.exitCode !== null) {
       throw new Error(`the registry exited with ${child.exitCode}: ${stderr()}`);
     }
-    const answered = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+    // Any answer will do, even a TLS failure of a certificate this process does not trust.
+    const answered = await fetch(url).then(
       () => true,
-      () => false,
+      (error: unknown) => (error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED',
     );
     if (answered) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`the registry did not answer on 127.0.0.1:${port} within 10 s: ${stderr()}`);
+  throw new Error(`the registry did not answer at ${url} within 10 s: ${stderr()}`);
 }
 
 function stop(child: ChildProcess): Promise<void> {
