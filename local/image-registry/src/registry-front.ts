@@ -16,7 +16,8 @@ export function tagImmutabilityMessage(tag: string, repository: string): string 
 export function registryFront(options: {
   upstream: { host: string; port: number };
   token: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  onTagRefused?: (repository: string, tag: string) => void;
+  /** Told of each refused tag, with the request (whose bearer token the registry accepted). */
+  onTagRefused?: (repository: string, tag: string, req: IncomingMessage) => void;
 }) {
   const { upstream } = options;
 
@@ -70,7 +71,7 @@ export function registryFront(options: {
     const tag = manifest?.[2];
     if (req.method === 'PUT' && manifest?.[1] && tag && !tag.includes(':') && (await tagExists(path, req))) {
       req.resume();
-      options.onTagRefused?.(manifest[1], tag);
+      options.onTagRefused?.(manifest[1], tag, req);
       return registryError(res, 400, 'TAG_INVALID', tagImmutabilityMessage(tag, manifest[1]));
     }
     forward(req, res);

@@ -21,6 +21,8 @@ export interface TokenSigner {
     audience: string;
     access: RegistryAccess[];
     expiresAt: Date;
+    /** More claims, which the registry ignores. */
+    claims?: Record<string, unknown>;
   }): string;
 }
 
@@ -51,10 +53,11 @@ export async function createTokenSigner(issuer: string, now = new Date()): Promi
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return {
     certificate: certificate.toString('pem'),
-    sign({ issuer: iss, subject, audience, access, expiresAt }) {
+    sign({ issuer: iss, subject, audience, access, expiresAt, claims }) {
       const issuedAt = Math.floor(Date.now() / 1000);
       const header = part({ alg: 'RS256', typ: 'JWT', x5c });
       const payload = part({
+        ...claims,
         iss,
         sub: subject,
         aud: audience,

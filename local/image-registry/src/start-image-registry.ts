@@ -14,7 +14,8 @@ import type { Logger } from '@keyless/logging';
 import type { CloudTrailRecord, LocalAnswer, LocalTls, RolePolicySource } from '@keyless/permission-gate';
 import { getAuthorizationTokenAnswer } from './get-authorization-token.ts';
 import { createPasswordSealer, type PasswordSealer } from './login-password.ts';
-import { registryFront } from './registry-front.ts';
+import { bearerCaller, ecrTrailRecord } from './ecr-trail-record.ts';
+import { registryFront, tagImmutabilityMessage } from './registry-front.ts';
 import { startRegistryProcess } from './registry-process.ts';
 import { createTokenSigner } from './registry-token-signer.ts';
 import { DISTRIBUTION, ensureRegistryTool } from './registry-tools.ts';
@@ -107,8 +108,27 @@ export async function startImageRegistry(options: ImageRegistryOptions): Promise
       ...(options.trail && { trail: options.trail }),
       ...(options.now && { now: options.now }),
     }),
-    onTagRefused: (repository, tag) =>
-      options.logger.warn({ repository, tag }, 'refused a second push of an immutable tag'),
+    onTagRefused: (repository, tag, req) => {
+      options.logger.warn({ repository, tag }, 'refused a second push of an immutable tag');
+      const identity = bearerCaller(req.headers.authorization);
+      if (!identity) return;
+      // ECR's PutImage of an existing tag in an IMMUTABLE repository, as CloudTrail records it.
+      options.trail?.append(
+        ecrTrailRecord({
+          identity,
+          action: 'ecr:PutImage',
+          repositoryName: repository,
+          repositoryArn: `arn:aws:ecr:${options.region}:${identity.accountId}:repository/${repository}`,
+          outcome: {
+            result: 'failed',
+            errorCode: 'ImageTagAlreadyExistsException',
+            errorMessage: tagImmutabilityMessage(tag, repository),
+          },
+          region: options.region,
+          req,
+        }),
+      );
+    },
   });
   server.on('request', (req, res) => {
     front(req, res).catch((error: unknown) => {

@@ -7,7 +7,8 @@
 // record in the trail.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PolicyDocument } from '@keyless/iam-policy';
-import { cloudTrailRecord, type CloudTrailRecord, type RolePolicySource } from '@keyless/permission-gate';
+import type { CloudTrailRecord, RolePolicySource } from '@keyless/permission-gate';
+import { ecrTrailRecord } from './ecr-trail-record.ts';
 import type { LoginIdentity, PasswordSealer } from './login-password.ts';
 import type { RegistryAccess, TokenSigner } from './registry-token-signer.ts';
 import { decideScope, parseScope, type EcrDecision } from './scope-decisions.ts';
@@ -91,6 +92,8 @@ export function tokenEndpoint(options: TokenEndpointOptions) {
       audience: options.service,
       access,
       expiresAt,
+      // For the front's own records (a refused tag): who, without the password's expiry.
+      claims: { 'keyless:caller': { ...identity, expiresAt: undefined } },
     });
     const body = {
       token,
@@ -110,30 +113,17 @@ function record(
   req: IncomingMessage,
 ): void {
   options.trail?.append(
-    cloudTrailRecord({
-      caller: {
-        type: 'session',
-        session: {
-          accessKeyId: identity.accessKeyId,
-          kind: 'assumed-role',
-          accountId: identity.accountId,
-          arn: identity.sessionArn,
-          role: { arn: identity.roleArn, name: identity.roleName, sessionName: identity.sessionName },
-          issuedAt: new Date(identity.sessionIssuedAt),
-        },
-      },
-      service: 'ecr',
-      operation: decision.action.replace(/^[a-z]+:/, ''),
-      region: options.region,
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      ...(req.headers['user-agent'] && { userAgent: req.headers['user-agent'] }),
-      requestParameters: { repositoryName, registryId: identity.accountId },
-      resources: [decision.resource],
-      authorizations: [{ action: decision.action, resource: decision.resource }],
+    ecrTrailRecord({
+      identity,
+      action: decision.action,
+      repositoryName,
+      repositoryArn: decision.resource,
       outcome: decision.allowed
         ? { result: 'allowed' }
         : { result: 'denied', errorCode: 'AccessDeniedException', errorMessage: decision.message ?? '' },
       ...(!decision.allowed && { reason: `authorize: ${decision.message ?? ''}` }),
+      region: options.region,
+      req,
     }),
   );
 }

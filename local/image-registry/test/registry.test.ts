@@ -278,6 +278,12 @@ emulatorSuite(registryNeeds, () => {
       );
       expect(worker?.resources).toEqual([expect.objectContaining({ ARN: repositoryArn('api') })]);
       expect(worker?.errorMessage).toContain('ecr:BatchGetImage');
+      const refusedTag = records.find((record) => record.errorCode === 'ImageTagAlreadyExistsException');
+      expect(refusedTag).toMatchObject({
+        eventName: 'PutImage',
+        userIdentity: { arn: publisherArn },
+        errorMessage: tagImmutabilityMessage('v1', 'keyless/api'),
+      });
     });
   });
 
