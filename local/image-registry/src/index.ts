@@ -14,7 +14,14 @@ export {
 export { getAuthorizationTokenAnswer } from './get-authorization-token.ts';
 export { tagImmutabilityMessage } from './registry-front.ts';
 export { startRegistryProcess, type RegistryProcess } from './registry-process.ts';
-export { CRANE, DISTRIBUTION, ensureRegistryTool, localBinDir, type RegistryTool } from './registry-tools.ts';
+export {
+  CRANE,
+  DISTRIBUTION,
+  ORAS,
+  ensureRegistryTool,
+  localBinDir,
+  type RegistryTool,
+} from './registry-tools.ts';
 export { decideScope, parseScope, SCOPE_ACTIONS, type EcrDecision } from './scope-decisions.ts';
 export { EXPIRED_PASSWORD_MESSAGE, INVALID_PASSWORD_MESSAGE } from './token-endpoint.ts';
 export { craneClient, type CraneClient } from './crane-client.ts';

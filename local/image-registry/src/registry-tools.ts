@@ -36,6 +36,15 @@ export const CRANE: RegistryTool = {
   coldBuild: 'about 20 s',
 };
 
+/** oras (Apache-2.0): the OCI artifact client; the tests push and pull with it too. */
+export const ORAS: RegistryTool = {
+  binary: 'oras',
+  module: 'oras.land/oras',
+  packagePath: 'oras.land/oras/cmd/oras',
+  version: 'v1.3.6',
+  coldBuild: 'about 20 s',
+};
+
 export const localBinDir = resolve(import.meta.dirname, '../../../.local/bin');
 
 function builtVersion(path: string, module: string): string | undefined {
