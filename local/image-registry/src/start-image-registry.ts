@@ -16,7 +16,7 @@ import { getAuthorizationTokenAnswer } from './get-authorization-token.ts';
 import { createPasswordSealer, type PasswordSealer } from './login-password.ts';
 import { bearerCaller, ecrTrailRecord } from './ecr-trail-record.ts';
 import { registryFront, tagImmutabilityMessage } from './registry-front.ts';
-import { startRegistryProcess } from './registry-process.ts';
+import { startRegistryProcess, type RegistryProcess } from './registry-process.ts';
 import { createTokenSigner } from './registry-token-signer.ts';
 import { DISTRIBUTION, ensureRegistryTool } from './registry-tools.ts';
 import { tokenEndpoint } from './token-endpoint.ts';
@@ -77,7 +77,7 @@ export async function startImageRegistry(options: ImageRegistryOptions): Promise
   const { port } = server.address() as AddressInfo;
   const host = `localhost:${port}`;
   const endpoint = `https://${host}`;
-  let registry;
+  let registry: RegistryProcess;
   try {
     registry = await startRegistryProcess({
       binary,
