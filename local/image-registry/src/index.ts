@@ -17,6 +17,7 @@ export { startRegistryProcess, type RegistryProcess } from './registry-process.t
 export {
   CRANE,
   DISTRIBUTION,
+  GoMissingError,
   ORAS,
   ensureRegistryTool,
   localBinDir,

@@ -45,6 +45,16 @@ export const ORAS: RegistryTool = {
   coldBuild: 'about 20 s',
 };
 
+/** Go itself is not installed: the tool cannot be built here (the caller may go on without it). */
+export class GoMissingError extends Error {
+  constructor(tool: RegistryTool) {
+    super(
+      `${tool.binary} ${tool.version} is built with Go, and no \`go\` is on the PATH (Go ≥ 1.26, see the root README)`,
+    );
+    this.name = 'GoMissingError';
+  }
+}
+
 export const localBinDir = resolve(import.meta.dirname, '../../../.local/bin');
 
 function builtVersion(path: string, module: string): string | undefined {
@@ -70,6 +80,7 @@ export function ensureRegistryTool(
     env: { ...process.env, GOBIN: binDir },
     encoding: 'utf8',
   });
+  if ((install.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new GoMissingError(tool);
   if (install.error || install.status !== 0) {
     throw new Error(
       `could not install ${tool.binary} ${tool.version} with Go (needs the Go of the root README's ` +

@@ -13,7 +13,14 @@ import {
   type InstanceMetadataEnvironment,
   type StsFront,
 } from '@keyless/identity-plane';
-import { createImageRoles, startImageRegistry, type ImageRoleArns } from '@keyless/image-registry';
+import {
+  createImageRoles,
+  DISTRIBUTION,
+  ensureRegistryTool,
+  GoMissingError,
+  startImageRegistry,
+  type ImageRoleArns,
+} from '@keyless/image-registry';
 import type { Logger } from '@keyless/logging';
 import type { CloudTrailRecord, LocalAnswer, LocalTls, RolePolicySource } from '@keyless/permission-gate';
 
@@ -39,10 +46,21 @@ export interface LocalEcrOptions {
   logger: Logger;
 }
 
+/**
+ * Undefined, with a warning, where Go is not installed and the registry was never built: the rest
+ * of the system runs without it (`npm run rehearse:deploy` then says the images job cannot run).
+ */
 export async function startLocalEcr(
   options: LocalEcrOptions,
-): Promise<{ description: LocalEcrDescription; close(): Promise<void> }> {
+): Promise<{ description: LocalEcrDescription; close(): Promise<void> } | undefined> {
   const { region, accountId } = options;
+  try {
+    ensureRegistryTool(DISTRIBUTION);
+  } catch (error) {
+    if (!(error instanceof GoMissingError)) throw error;
+    options.logger.warn(`the local ECR is off: ${error.message}`);
+    return undefined;
+  }
   const roles = await createImageRoles(options.iam, { partition: 'aws', accountId, region });
   const registry = await startImageRegistry({
     tls: options.tls,

@@ -80,8 +80,8 @@ export interface SystemDescription extends PlatformDescription {
     defaultServiceAccountTokenFile: string;
     /** What a GitHub Actions job with `id-token: write` gets. */
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
-    /** The local ECR: its host, the image roles, where each pull role gets credentials. */
-    imageRegistry: LocalEcrDescription;
+    /** The local ECR: its host, the image roles, where each pull role gets credentials (absent without Go). */
+    imageRegistry?: LocalEcrDescription;
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -216,7 +216,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       trail,
       logger: logger.child({ component: 'image-registry' }),
     }).finally(() => Object.values(imageAdmin).forEach((client) => client.destroy()));
-    stoppers.push(ecr.close);
+    if (ecr) stoppers.push(ecr.close);
     if (config.KEYLESS_COMPOSE_TASKS) {
       const composeTasks = await registerComposeTasks(ecs, config.KEYLESS_COMPOSE_TASKS, {
         directory: config.KEYLESS_COMPOSE_TASKS_DIR,
@@ -287,7 +287,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
             ACTIONS_ID_TOKEN_REQUEST_URL: githubTokens.url,
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubTokens.requestToken,
           },
-          imageRegistry: ecr.description,
+          ...(ecr && { imageRegistry: ecr.description }),
         },
       },
       ledgerAdminUrl: platform.ledgerAdminUrl,
