@@ -1,3 +1,4 @@
+import { imageRepositoryPolicy } from '@keyless/iam-model';
 import { describe, expect, it } from 'vitest';
 import { IMAGE_REPOSITORIES } from '../src/stacks/pipeline-stack.ts';
 import { onlyResource, resourcesOf, synthesizedModel, templateJson } from './assembly.ts';
@@ -33,6 +34,16 @@ describe('image repositories', () => {
         }),
       ]);
       expect(policy.Statement[0]?.Action).toContain('ecr:PutImage');
+    }
+  });
+
+  it('carry the IAM model’s repository policy, the one the local registry decides with', () => {
+    const [statement] = imageRepositoryPolicy(synthesizedModel().model.params).Statement;
+    for (const repository of repositories) {
+      const policy = repository.RepositoryPolicyText as { Statement: Record<string, unknown>[] };
+      expect(policy.Statement).toEqual([
+        { ...statement, Action: [...[statement?.Action ?? []].flat()].sort() },
+      ]);
     }
   });
 });

@@ -37,3 +37,17 @@ export {
   type SamlProvider,
 } from './model-types.ts';
 export { tlsOnlyBucketPolicy } from './resource-policies.ts';
+export {
+  ECR_PULL_ACTIONS,
+  ECR_PUSH_ACTIONS,
+  IMAGE_NAMES,
+  imagePublishingRole,
+  imagePublishingRoleArn,
+  imagePullRoleName,
+  imagePullRoles,
+  imageRepositoryArn,
+  imageRepositoryName,
+  imageRepositoryPolicy,
+  type ImageName,
+  type PlatformRoleDefinition,
+} from './images.ts';

@@ -12,7 +12,7 @@ import { detectProtocol } from './authorize/detect-protocol.ts';
 import { renderAwsError } from './authorize/render-aws-error.ts';
 import { decideCall, type CallDecision, type DecideDeps } from './decide-call.ts';
 import { forwardCall } from './forward-call.ts';
-import type { AwsError, GateRequest } from './gate-request.ts';
+import type { AwsError, GateRequest, IssuedSession } from './gate-request.ts';
 import { isFederationCall, stsAction } from './sts-calls.ts';
 
 export interface GateCall {
@@ -23,6 +23,16 @@ export interface GateCall {
   status: number;
 }
 
+/**
+ * An allowed call the local system answers itself rather than the emulator: ECR's
+ * GetAuthorizationToken, whose emulator answer is one constant token that names nobody.
+ */
+export type LocalAnswer = (call: {
+  session: IssuedSession;
+  request: GateRequest;
+  requestId: string;
+}) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+
 export interface PermissionGateOptions extends DecideDeps {
   /** Where allowed calls go. */
   emulator: string;
@@ -32,6 +42,11 @@ export interface PermissionGateOptions extends DecideDeps {
   assumeRoleAsCaller(caller: ChainingCaller, params: URLSearchParams, requestId: string): Promise<string>;
   /** Every call, allowed or refused (the local CloudTrail). */
   onCall?: (call: GateCall) => void;
+  /**
+   * Answers by `<service>:<Operation>` (`ecr:GetAuthorizationToken`), looked up at each call, so
+   * a part started after the gate (the image registry) can add its own.
+   */
+  localAnswers?: Readonly<Record<string, LocalAnswer>>;
   logger: Logger;
   host?: string;
   port?: number;
@@ -69,11 +84,16 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
       return;
     }
     const decision = await decideCall(request, options);
+    const local = decision.allowed ? localAnswerFor(decision) : undefined;
     let status: number;
     if (!decision.allowed) {
       status = reply(res, request, requestId, decision.service ?? 'sts', decision.error);
     } else if (decision.resolved.service === 'sts') {
       status = await answerSts(decision, request, requestId, res);
+    } else if (local) {
+      const answer = await local({ session: decision.session, request, requestId });
+      res.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': requestId }).end(answer.body);
+      status = answer.status;
     } else {
       status = await forwardCall(options.emulator, request, res, (answer) =>
         missingKeyAsDenied(decision, answer, request, requestId, res),
@@ -87,6 +107,9 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
       );
     }
   }
+
+  const localAnswerFor = ({ resolved }: Extract<CallDecision, { allowed: true }>) =>
+    options.localAnswers?.[`${resolved.service}:${resolved.operation}`];
 
   async function answerSts(
     decision: Extract<CallDecision, { allowed: true }>,

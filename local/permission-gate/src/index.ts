@@ -35,6 +35,7 @@ export { detectProtocol } from './authorize/detect-protocol.ts';
 export {
   startPermissionGate,
   type GateCall,
+  type LocalAnswer,
   type PermissionGate,
   type PermissionGateOptions,
 } from './gate-server.ts';

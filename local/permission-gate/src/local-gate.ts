@@ -8,7 +8,12 @@ import type { PolicyDocument } from '@keyless/iam-policy';
 import type { Logger } from '@keyless/logging';
 import { gateCallRecord } from './gate-call-record.ts';
 import type { DecideDeps } from './decide-call.ts';
-import { startPermissionGate, type GateCall, type PermissionGate } from './gate-server.ts';
+import {
+  startPermissionGate,
+  type GateCall,
+  type PermissionGate,
+  type PermissionGateOptions,
+} from './gate-server.ts';
 import { createIssuedSessions, type RoleSessionIssued } from './issued-sessions.ts';
 import { resourceNamesFromEmulator } from './resource-names.ts';
 import { modelResourcePolicies } from './model-resource-policies.ts';
@@ -27,6 +32,8 @@ export interface LocalGateOptions {
   accountId: string;
   /** Where each call's CloudTrail record goes. */
   trail?: { append(record: CloudTrailRecord): void };
+  /** Calls the local system answers itself (see PermissionGateOptions.localAnswers). */
+  localAnswers?: PermissionGateOptions['localAnswers'];
   /** Also told of every call (tests). */
   onCall?: (call: GateCall) => void;
   logger: Logger;
@@ -88,6 +95,7 @@ export async function startLocalGate<Front extends GatedStsFront>(
       ...(options.host !== undefined && { host: options.host }),
       ...(options.port !== undefined && { port: options.port }),
       ...(options.tls && { tls: options.tls }),
+      ...(options.localAnswers && { localAnswers: options.localAnswers }),
     });
     return {
       gate,

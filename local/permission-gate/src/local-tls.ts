@@ -11,6 +11,11 @@ export interface LocalTls {
   /** The gate's certificate and private key, PEM, for an https server. */
   cert: string;
   key: string;
+  /**
+   * Another server's certificate from the same CA (the image registry's): the CA's private key
+   * stays in this closure, in memory, as long as the system runs.
+   */
+  issueCertificate(hosts: readonly string[], commonName: string): Promise<{ cert: string; key: string }>;
 }
 
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -34,33 +39,37 @@ export async function createLocalTls(hosts: readonly string[], now = new Date())
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const serverKeys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-  const server = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: 'CN=keyless permission gate',
-    issuer: ca.subject,
-    notBefore,
-    notAfter,
-    publicKey: serverKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: algorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(
-        [...new Set(hosts)].map((host) =>
-          /^[\d.]+$|:/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host },
+  /** A server certificate signed by the CA, for these hosts; its key is made here and returned. */
+  const issueCertificate = async (names: readonly string[], commonName: string) => {
+    const serverKeys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+    const server = await x509.X509CertificateGenerator.create({
+      serialNumber: serial(),
+      subject: `CN=${commonName}`,
+      issuer: ca.subject,
+      notBefore,
+      notAfter,
+      publicKey: serverKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: algorithm,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension(
+          [...new Set(names)].map((host) =>
+            /^[\d.]+$|:/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host },
+          ),
         ),
-      ),
-      await x509.AuthorityKeyIdentifierExtension.create(ca, false),
-    ],
-  });
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
+        await x509.AuthorityKeyIdentifierExtension.create(ca, false),
+      ],
+    });
+    const pkcs8 = await crypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
+    return { cert: server.toString('pem'), key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+  };
   return {
     caCertificate: ca.toString('pem'),
-    cert: server.toString('pem'),
-    key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
+    ...(await issueCertificate(hosts, 'keyless permission gate')),
+    issueCertificate,
   };
 }
 

@@ -4,6 +4,7 @@ import { holdPath } from '@keyless/owned-process';
 import { loadConfig } from '@keyless/config';
 import { writePlatformFile } from './platform-file.ts';
 import { describeOutcome, rehearsals, rehearse } from './rehearse-deploy.ts';
+import { describeImageStep, rehearseImages } from './rehearse-images.ts';
 import { runDemo } from './demo.ts';
 import { reporterRunsByCaller } from './reporter-by-caller.ts';
 import { breakPolicy, restorePolicy } from './break-policy.ts';
@@ -98,6 +99,11 @@ async function rehearseDeploy(): Promise<void> {
     const outcome = await rehearse(system, rehearsal);
     if (outcome.outcome !== rehearsal.expect) unexpected++;
     console.log(describeOutcome(outcome));
+  }
+  // The images job, a pull request's login, and each pull role's pulls (rehearse-images.ts).
+  for (const step of (await rehearseImages(system)).steps) {
+    if (step.outcome !== step.expect) unexpected++;
+    console.log(describeImageStep(step));
   }
   process.exitCode = unexpected ? 1 : 0;
 }

@@ -34,8 +34,11 @@ import {
   createTrailWriter,
   startLocalGate,
   trailFileFor,
+  type LocalAnswer,
   type PermissionGate,
 } from '@keyless/permission-gate';
+import { adminClients } from '@keyless/emulator-admin';
+import { startLocalEcr, type LocalEcrDescription } from './start-local-ecr.ts';
 import { decisionsInTrail } from './decisions-in-trail.ts';
 import { startGithubTokenService } from './github-token-service.ts';
 import { advertisedUrl, registerComposeTasks } from './compose-tasks.ts';
@@ -89,6 +92,8 @@ export interface SystemDescription extends PlatformDescription {
     ledgerProxy: LedgerProxyDescription;
     /** The local corporate IdP people sign in at (`npm run sso`), registered as the SAML provider. */
     samlIdp: { entityId: string; metadataUrl: string; signInUrl: string; providerArn: string };
+    /** The local ECR: its host, the image roles, where each pull role gets credentials (absent without Go). */
+    imageRegistry?: LocalEcrDescription;
   };
   /** Set once the services run (`npm start`): the local ALB in front of the `api` tasks. */
   albUrl?: string;
@@ -186,11 +191,14 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
     stoppers.push(() => rm(config.KEYLESS_CA_FILE, { force: true }));
     // The STS front, and in front of it and the emulator the permission gate: every workload's AWS
     // endpoint. A statement changed in IAM (npm run break-policy) is enforced a second later.
+    // Filled once the registry runs: ECR's GetAuthorizationToken, answered for the verified caller.
+    const localAnswers: Record<string, LocalAnswer> = {};
     const local = await startLocalGate(
       {
         emulator,
         accountId,
         trail,
+        localAnswers,
         // The bucket's own policy, as the CDK app deploys it: no request without TLS.
         resourcePolicies: { [bucketArn]: tlsOnlyBucketPolicy(bucketArn) },
         logger: logger.child({ component: 'permission-gate' }),
@@ -224,6 +232,20 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
       advertisedHost: config.KEYLESS_ADVERTISED_HOST,
     });
     stoppers.push(ecs.close);
+    const imageAdmin = adminClients(emulator);
+    const ecr = await startLocalEcr({
+      tls,
+      roles: local.deps.roles,
+      localAnswers,
+      iam: imageAdmin.iam,
+      ecs,
+      sts,
+      region,
+      accountId,
+      trail,
+      logger: logger.child({ component: 'image-registry' }),
+    }).finally(() => Object.values(imageAdmin).forEach((client) => client.destroy()));
+    if (ecr) stoppers.push(ecr.close);
     if (config.KEYLESS_COMPOSE_TASKS) {
       const composeTasks = await registerComposeTasks(ecs, config.KEYLESS_COMPOSE_TASKS, {
         directory: config.KEYLESS_COMPOSE_TASKS_DIR,
@@ -313,6 +335,7 @@ export async function startSystem(config: SystemConfig, options: SystemOptions =
             signInUrl: idp.signInUrl,
             providerArn,
           },
+          ...(ecr && { imageRegistry: ecr.description }),
         },
       },
       ledgerAdminUrl: platform.ledgerAdminUrl,

@@ -2,12 +2,13 @@ import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { IMAGE_NAMES, imageRepositoryName, imageRepositoryPolicy, type ImageName } from '@keyless/iam-model';
 import { GITHUB_OIDC_ISSUER, type KeylessIamModel } from '../iam/iam-model.ts';
 import { ModelRole } from '../iam/model-role.ts';
 import { KeylessStack, type KeylessStackProps } from './keyless-stack.ts';
 
-export const IMAGE_REPOSITORIES = ['api', 'ledger-worker', 'usage-reporter'] as const;
-export type ImageName = (typeof IMAGE_REPOSITORIES)[number];
+export const IMAGE_REPOSITORIES = IMAGE_NAMES;
+export type { ImageName };
 
 export interface PipelineStackProps extends KeylessStackProps {
   model: KeylessIamModel;
@@ -41,35 +42,21 @@ export class PipelineStack extends KeylessStack {
 
     // `deploy` may not push images itself (ecr:GetAuthorizationToken cannot be scoped to a
     // resource, and the model refuses Resource "*"). The workflow chains to the CDK bootstrap's
-    // image-publishing role, which has the token; these repository policies let exactly that role
-    // push here, and nobody else.
-    const imagePublisher = new iam.ArnPrincipal(
-      `arn:aws:iam::${this.account}:role/cdk-hnb659fds-image-publishing-role-${this.account}-${this.region}`,
-    );
+    // image-publishing role, which has the token; the model's repository policy lets exactly that
+    // role push here, and nobody else (the local registry decides with the same document).
+    const repositoryPolicy = imageRepositoryPolicy(model.params);
     this.repositories = Object.fromEntries(
       IMAGE_REPOSITORIES.map((name) => {
         const repository = new ecr.Repository(this, `Repository-${name}`, {
-          repositoryName: `keyless/${name}`,
+          repositoryName: imageRepositoryName(name),
           imageScanOnPush: true,
           imageTagMutability: ecr.TagMutability.IMMUTABLE,
           encryption: ecr.RepositoryEncryption.AES_256,
           lifecycleRules: [{ description: 'keep the last 50 images', maxImageCount: 50 }],
           removalPolicy: RemovalPolicy.RETAIN,
         });
-        repository.addToResourcePolicy(
-          new iam.PolicyStatement({
-            sid: 'CdkImagePublisherPushes',
-            principals: [imagePublisher],
-            actions: [
-              'ecr:BatchCheckLayerAvailability',
-              'ecr:CompleteLayerUpload',
-              'ecr:InitiateLayerUpload',
-              'ecr:PutImage',
-              'ecr:UploadLayerPart',
-              'ecr:BatchGetImage',
-            ],
-          }),
-        );
+        for (const statement of repositoryPolicy.Statement)
+          repository.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
         new CfnOutput(this, `RepositoryUri-${name}`, { value: repository.repositoryUri });
         return [name, repository];
       }),

@@ -27,6 +27,7 @@ const serviceFamilies: Readonly<Record<string, ErrorFamily>> = {
   secretsmanager: 'json',
   logs: 'json',
   ecs: 'json',
+  ecr: 'json',
   eks: 'rest-json',
   // IAM database authentication tokens (presigned `connect` URLs): checked by local/rds-proxy, whose
   // client sees a PostgreSQL error carrying this message.

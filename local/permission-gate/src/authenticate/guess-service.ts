@@ -6,6 +6,7 @@ const targetPrefixes: readonly (readonly [string, string])[] = [
   ['DynamoDB_', 'dynamodb'],
   ['secretsmanager.', 'secretsmanager'],
   ['AmazonSQS.', 'sqs'],
+  ['AmazonEC2ContainerRegistry_', 'ecr'],
 ];
 
 const queryApiVersions: Readonly<Record<string, string>> = { '2011-06-15': 'sts', '2012-11-05': 'sqs' };

@@ -24,6 +24,7 @@ const accessDeniedShapes: Record<string, { status: number; code: string }> = {
   secretsmanager: { status: 400, code: 'AccessDeniedException' },
   logs: { status: 400, code: 'AccessDeniedException' },
   ecs: { status: 400, code: 'AccessDeniedException' },
+  ecr: { status: 400, code: 'AccessDeniedException' },
   eks: { status: 403, code: 'AccessDeniedException' },
 };
 
@@ -35,6 +36,7 @@ const invalidParameterCodes: Record<string, string> = {
   secretsmanager: 'InvalidParameterException',
   logs: 'InvalidParameterException',
   ecs: 'InvalidParameterException',
+  ecr: 'InvalidParameterException',
   eks: 'InvalidParameterException',
   'rds-db': 'InvalidParameterValue',
   cloudformation: 'ValidationError',

@@ -44,6 +44,7 @@ export const CATALOGUED_SERVICES = [
   'sts',
   'logs',
   'ecs',
+  'ecr',
   'eks',
   'cloudformation',
   'rds-db',

@@ -12,7 +12,8 @@ export function detectProtocol(request: GateRequest, service: string): AwsProtoc
   if (service === 'eks') return 'rest-json';
   if (target) return type.includes('1.1') ? 'json-1.1' : 'json-1.0';
   if (service === 'dynamodb') return 'json-1.0';
-  if (service === 'secretsmanager' || service === 'logs' || service === 'ecs') return 'json-1.1';
+  if (service === 'secretsmanager' || service === 'logs' || service === 'ecs' || service === 'ecr')
+    return 'json-1.1';
   if (
     service === 'sts' ||
     service === 'cloudformation' ||

@@ -18,6 +18,7 @@ import { detectProtocol } from './detect-protocol.ts';
 import { resolveCloudFormation } from './resolve-cloudformation.ts';
 import { resolveDynamoDb } from './resolve-dynamodb.ts';
 import { resolveEcs } from './resolve-ecs.ts';
+import { resolveEcr } from './resolve-ecr.ts';
 import { resolveEks } from './resolve-eks.ts';
 import { resolveLogs } from './resolve-logs.ts';
 import { resolveRdsDb } from './resolve-rds-db.ts';
@@ -42,6 +43,7 @@ const RESOLVERS: Record<string, (request: GateRequest, scope: ResolveScope) => D
   sts: (request) => resolveSts(request),
   logs: (request) => resolveLogs(request),
   ecs: (request, scope) => resolveEcs(request, scope),
+  ecr: (request) => resolveEcr(request),
   eks: (request) => resolveEks(request),
   cloudformation: (request) => resolveCloudFormation(request),
   'rds-db': (request, scope) => resolveRdsDb(request, scope.dbiResourceId),
