@@ -24,6 +24,7 @@ export { startStsFront, type StsFront, type StsFrontOptions } from './sts/sts-fr
 export type { ChainingCaller } from './sts/assume-role-as-caller.ts';
 export type { SessionDurations } from './sts/role-trust.ts';
 export { StsError } from './sts/sts-error.ts';
+export type { IssuerLocation } from './sts/issuer-keys.ts';
 export { withoutScheme } from './sts/oidc-providers.ts';
 export {
   startEcsCredentialsEndpoint,
