@@ -11,7 +11,18 @@ import { freePort } from './free-port.ts';
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 const WEBHOOK_NAME = 'iam-for-pods.amazonaws.com';
 
-export async function startPodIdentityWebhook(cluster: ControlPlane): Promise<Component> {
+export interface PodIdentityWebhook {
+  component: Component;
+  /**
+   * Where the webhook tells Pods their IRSA token is mounted (its --token-mount-path). EKS's is
+   * /var/run/secrets/eks.amazonaws.com/serviceaccount inside the container; with no container, the
+   * node agent writes the file on this machine, so the path is under the run's directory.
+   */
+  tokenMountPath: string;
+}
+
+export async function startPodIdentityWebhook(cluster: ControlPlane): Promise<PodIdentityWebhook> {
+  const tokenMountPath = join(cluster.stateDir, 'pods', 'var/run/secrets/eks.amazonaws.com/serviceaccount');
   const [port, metricsPort] = [await freePort(), await freePort()];
   const file = (name: string, content: string) => {
     const path = join(cluster.stateDir, name);
@@ -31,6 +42,7 @@ export async function startPodIdentityWebhook(cluster: ControlPlane): Promise<Co
       `--metrics-port=${metricsPort}`,
       '--annotation-prefix=eks.amazonaws.com',
       `--token-audience=${IRSA_AUDIENCE}`,
+      `--token-mount-path=${tokenMountPath}`,
       `--aws-default-region=${cluster.region}`,
       '--sts-regional-endpoint=true',
       '--logtostderr',
@@ -66,5 +78,5 @@ export async function startPodIdentityWebhook(cluster: ControlPlane): Promise<Co
     },
     'keyless-bootstrap',
   );
-  return webhook;
+  return { component: webhook, tokenMountPath };
 }

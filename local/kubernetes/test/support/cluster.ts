@@ -2,10 +2,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.ts';
 import { kubectl, type KubectlResult } from '../../src/cluster/kubectl.ts';
-import { startPodIdentityWebhook } from '../../src/cluster/pod-identity-webhook.ts';
+import { startPodIdentityWebhook, type PodIdentityWebhook } from '../../src/cluster/pod-identity-webhook.ts';
 
 export interface ClusterFixture {
   cluster: ControlPlane;
+  /** Set when started with `webhook: true`. */
+  webhook?: PodIdentityWebhook;
   /** kubectl as the cluster admin. */
   kubectl(args: string[], input?: string): KubectlResult;
 }
@@ -14,7 +16,7 @@ export function useCluster(options: { webhook?: boolean } = {}): ClusterFixture 
   const fixture = {} as ClusterFixture;
   beforeAll(async () => {
     fixture.cluster = await startControlPlane({ log: (line) => process.stdout.write(`${line}\n`) });
-    if (options.webhook) await startPodIdentityWebhook(fixture.cluster);
+    if (options.webhook) fixture.webhook = await startPodIdentityWebhook(fixture.cluster);
     fixture.kubectl = (args, input) =>
       kubectl(fixture.cluster.binaries.kubectl, fixture.cluster.adminKubeconfig, args, { input });
   }, 600_000);
