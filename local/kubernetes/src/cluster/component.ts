@@ -51,7 +51,9 @@ export function startComponent(
         if (exited) throw new Error(`${name} exited (${exited}) before it was ready:\n${logTail()}`);
         if (await ready().catch(() => false)) return;
         if (Date.now() > deadline) {
-          throw new Error(`${name} was not ready after ${timeoutMs / 1000} s (log ${logFile}):\n${logTail()}`);
+          throw new Error(
+            `${name} was not ready after ${timeoutMs / 1000} s (log ${logFile}):\n${logTail()}`,
+          );
         }
         await sleep(100);
       }

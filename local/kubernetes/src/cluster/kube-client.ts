@@ -85,7 +85,8 @@ export class KubeClient {
   async ok<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
     const response = await this.call<T>(method, path, body, contentType);
     if (response.status < 200 || response.status >= 300) {
-      const message = (response.body as { message?: string } | undefined)?.message ?? JSON.stringify(response.body);
+      const message =
+        (response.body as { message?: string } | undefined)?.message ?? JSON.stringify(response.body);
       throw new Error(`${method} ${path}: HTTP ${response.status}: ${message}`);
     }
     return response.body;

@@ -54,11 +54,7 @@ export async function createClusterPki(now = new Date()): Promise<ClusterPki> {
     ],
   });
 
-  async function leaf(
-    subject: string,
-    usage: 'server' | 'client',
-    hosts: string[] = [],
-  ): Promise<KeyPair> {
+  async function leaf(subject: string, usage: 'server' | 'client', hosts: string[] = []): Promise<KeyPair> {
     const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
@@ -71,7 +67,9 @@ export async function createClusterPki(now = new Date()): Promise<ClusterPki> {
     if (hosts.length > 0) {
       extensions.push(
         new x509.SubjectAlternativeNameExtension(
-          hosts.map((host) => (/^[\d.]+$/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host })),
+          hosts.map((host) =>
+            /^[\d.]+$/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host },
+          ),
         ),
       );
     }

@@ -89,16 +89,23 @@ export function startNodeAgent(options: NodeAgentOptions): NodeAgent {
     for (const token of tokens) await project(pod, token);
     const timers = tokens.map((token) =>
       setInterval(
-        () => void project(pod, token).catch((error: Error) => log(`node-agent: token refresh: ${error.message}`)),
+        () =>
+          void project(pod, token).catch((error: Error) =>
+            log(`node-agent: token refresh: ${error.message}`),
+          ),
         token.expirationSeconds * refreshAt * 1000,
       ),
     );
     const startedAt = new Date().toISOString();
-    const child = spawnOwned(local.command, [...local.args, ...(container.command ?? []), ...(container.args ?? [])], {
-      cwd: local.cwd,
-      env: { ...options.imageEnvironment, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnOwned(
+      local.command,
+      [...local.args, ...(container.command ?? []), ...(container.args ?? [])],
+      {
+        cwd: local.cwd,
+        env: { ...options.imageEnvironment, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     running.set(pod.metadata.uid, { child, timers });
     for (const stream of [child.stdout, child.stderr]) {
       let partial = '';
@@ -108,12 +115,22 @@ export function startNodeAgent(options: NodeAgentOptions): NodeAgent {
         for (const line of lines) log(`${pod.metadata.name}: ${line}`);
       });
     }
-    const containerStatus = { name: container.name, image: container.image, imageID: `local://${container.image}` };
+    const containerStatus = {
+      name: container.name,
+      image: container.image,
+      imageID: `local://${container.image}`,
+    };
     await patchStatus(pod, {
       phase: 'Running',
       startTime: startedAt,
       containerStatuses: [
-        { ...containerStatus, ready: true, started: true, restartCount: 0, state: { running: { startedAt } } },
+        {
+          ...containerStatus,
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt } },
+        },
       ],
     });
     log(`node-agent: pod ${pod.metadata.name} running (${local.command} ${local.args.join(' ')})`);

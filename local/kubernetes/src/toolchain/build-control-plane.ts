@@ -97,7 +97,9 @@ export function replaceDirectives(goMod: string): Array<{ from: string; to: stri
 
 /** The go.mod of `module@version` from the module proxy. */
 function moduleGoMod(module: string, version: string, cwd: string, env: NodeJS.ProcessEnv): string {
-  const info = JSON.parse(go(['mod', 'download', '-json', `${module}@${version}`], cwd, env, `downloading ${module}`));
+  const info = JSON.parse(
+    go(['mod', 'download', '-json', `${module}@${version}`], cwd, env, `downloading ${module}`),
+  );
   return readFileSync(info.GoMod as string, 'utf8');
 }
 
@@ -154,7 +156,10 @@ function wrapperModule(options: {
 }
 
 /** Builds every binary into a fresh directory, then moves it into the cache in one rename. */
-export function buildControlPlane(log: Log = printLine, env: NodeJS.ProcessEnv = process.env): ControlPlaneBinaries {
+export function buildControlPlane(
+  log: Log = printLine,
+  env: NodeJS.ProcessEnv = process.env,
+): ControlPlaneBinaries {
   const versions = pinnedVersions();
   const k8s = versions.kubernetes as string;
   const [major, minor] = k8s.split('.');
@@ -212,7 +217,15 @@ export function buildControlPlane(log: Log = printLine, env: NodeJS.ProcessEnv =
     for (const [binary, pkg, flags] of commands) {
       log(`kubernetes: building ${binary}…`);
       go(
-        ['build', '-trimpath', '-ldflags', ['-s', '-w', ...flags].join(' '), '-o', join(staging, binary), pkg],
+        [
+          'build',
+          '-trimpath',
+          '-ldflags',
+          ['-s', '-w', ...flags].join(' '),
+          '-o',
+          join(staging, binary),
+          pkg,
+        ],
         k8sModule,
         goEnv,
         `building ${binary}`,
@@ -222,7 +235,13 @@ export function buildControlPlane(log: Log = printLine, env: NodeJS.ProcessEnv =
 
     log('kubernetes: building amazon-eks-pod-identity-webhook…');
     go(
-      ['install', '-trimpath', '-ldflags', '-s -w', `github.com/aws/amazon-eks-pod-identity-webhook@v${POD_IDENTITY_WEBHOOK_VERSION}`],
+      [
+        'install',
+        '-trimpath',
+        '-ldflags',
+        '-s -w',
+        `github.com/aws/amazon-eks-pod-identity-webhook@v${POD_IDENTITY_WEBHOOK_VERSION}`,
+      ],
       work,
       { ...goEnv, GOBIN: staging },
       'building amazon-eks-pod-identity-webhook',
@@ -268,6 +287,9 @@ export function buildControlPlane(log: Log = printLine, env: NodeJS.ProcessEnv =
 }
 
 /** The cached control plane, built first when this version has not been built on this machine. */
-export function ensureControlPlane(log: Log = printLine, env: NodeJS.ProcessEnv = process.env): ControlPlaneBinaries {
+export function ensureControlPlane(
+  log: Log = printLine,
+  env: NodeJS.ProcessEnv = process.env,
+): ControlPlaneBinaries {
   return cachedControlPlane(env) ?? buildControlPlane(log, env);
 }

@@ -8,6 +8,8 @@ export const repoRoot = resolve(import.meta.dirname, '../../../..');
  * every clone and worktree on the machine shares one build. KEYLESS_KUBERNETES_CACHE moves it.
  */
 export function controlPlaneBinDir(kubernetesVersion: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.KEYLESS_KUBERNETES_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'keyless', 'kubernetes');
+  const base =
+    env.KEYLESS_KUBERNETES_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'keyless', 'kubernetes');
   return join(base, kubernetesVersion, 'bin');
 }

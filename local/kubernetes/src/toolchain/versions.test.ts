@@ -33,7 +33,9 @@ describe('the Kubernetes version built', () => {
     expect(controlPlaneBinDir('1.35.4', { HOME: '/home/someone', XDG_CACHE_HOME: '/cache' })).toBe(
       '/cache/keyless/kubernetes/1.35.4/bin',
     );
-    expect(controlPlaneBinDir('1.35.4', { KEYLESS_KUBERNETES_CACHE: '/opt/k8s' })).toBe('/opt/k8s/1.35.4/bin');
+    expect(controlPlaneBinDir('1.35.4', { KEYLESS_KUBERNETES_CACHE: '/opt/k8s' })).toBe(
+      '/opt/k8s/1.35.4/bin',
+    );
   });
 });
 

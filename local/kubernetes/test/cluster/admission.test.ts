@@ -89,7 +89,14 @@ describe('the manifests on a real API server', () => {
 
     // A run now, as `kubectl create job --from=cronjob/…` starts one; the Job controller then
     // creates its Pod, and that is where Pod Security refuses.
-    const job = fixture.kubectl(['--namespace', NAMESPACE, 'create', 'job', 'not-hardened-now', '--from=cronjob/not-hardened']);
+    const job = fixture.kubectl([
+      '--namespace',
+      NAMESPACE,
+      'create',
+      'job',
+      'not-hardened-now',
+      '--from=cronjob/not-hardened',
+    ]);
     expect(job.stdout).toContain('created');
     const refusal = await eventually(() => {
       const events = fixture.kubectl([
@@ -105,7 +112,16 @@ describe('the manifests on a real API server', () => {
       return events.stdout || undefined;
     });
     expect(refusal).toContain('violates PodSecurity "restricted:latest"');
-    const pods = fixture.kubectl(['--namespace', NAMESPACE, 'get', 'pods', '-l', 'job-name=not-hardened-now', '-o', 'name']);
+    const pods = fixture.kubectl([
+      '--namespace',
+      NAMESPACE,
+      'get',
+      'pods',
+      '-l',
+      'job-name=not-hardened-now',
+      '-o',
+      'name',
+    ]);
     expect(pods.stdout).toBe('');
   });
 });
@@ -137,7 +153,10 @@ describe('the deploy sequence: apply, set image, re-apply', () => {
     expect(cronJobImage()).toBe(rolled);
 
     // As the README deploys: the manifests win and take the field back.
-    const forced = fixture.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifests.irsa);
+    const forced = fixture.kubectl(
+      ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+      manifests.irsa,
+    );
     expect(forced.stderr).toBe('');
     expect(cronJobImage()).toBe(LOCAL_OVERLAY_PARAMS.image);
   });

@@ -31,9 +31,12 @@ async function refusal(token: string) {
 }
 
 const tokenFor = (serviceAccount: string, audiences?: string[]) =>
-  requestToken(plane.cluster.admin, { namespace: NAMESPACE, serviceAccount, audiences, expirationSeconds: 3600 }).then(
-    (issued) => issued.token,
-  );
+  requestToken(plane.cluster.admin, {
+    namespace: NAMESPACE,
+    serviceAccount,
+    audiences,
+    expirationSeconds: 3600,
+  }).then((issued) => issued.token);
 
 describe('the API server as the IRSA issuer', () => {
   it('serves the discovery document of its EKS-shaped issuer to anyone, naming its JWKS', async () => {
@@ -44,13 +47,17 @@ describe('the API server as the IRSA issuer', () => {
     );
     expect(discovery.issuer).toBe(plane.cluster.issuer);
     expect(discovery.issuer).toMatch(/^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
-    const jwks = await anonymous.ok<{ keys: Array<{ kid: string; alg: string }> }>('GET', new URL(discovery.jwks_uri).pathname);
+    const jwks = await anonymous.ok<{ keys: Array<{ kid: string; alg: string }> }>(
+      'GET',
+      new URL(discovery.jwks_uri).pathname,
+    );
     expect(jwks.keys.map((key) => key.alg)).toEqual(['RS256']);
   });
 
   it('mints usage-reporter tokens that STS exchanges for the role', async () => {
     expect(
-      plane.kubectl(['apply', '--server-side', '-f', '-'], renderOverlay('irsa', LOCAL_OVERLAY_PARAMS)).status,
+      plane.kubectl(['apply', '--server-side', '-f', '-'], renderOverlay('irsa', LOCAL_OVERLAY_PARAMS))
+        .status,
     ).toBe(0);
     const token = await tokenFor('usage-reporter', ['sts.amazonaws.com']);
     expect(decodeJwt(token)).toMatchObject({

@@ -45,7 +45,10 @@ describe('a run of the usage-reporter CronJob', () => {
               template: {
                 spec: {
                   containers: [
-                    { name: 'usage-reporter', env: [{ name: 'AWS_ENDPOINT_URL_STS', value: plane.front.endpoint }] },
+                    {
+                      name: 'usage-reporter',
+                      env: [{ name: 'AWS_ENDPOINT_URL_STS', value: plane.front.endpoint }],
+                    },
                   ],
                 },
               },
@@ -73,9 +76,15 @@ describe('a run of the usage-reporter CronJob', () => {
       log: (line) => output.push(line),
     });
 
-    expect(plane.kubectl(['--namespace', NAMESPACE, 'create', 'job', 'run-1', '--from=cronjob/usage-reporter']).status).toBe(0);
+    expect(
+      plane.kubectl(['--namespace', NAMESPACE, 'create', 'job', 'run-1', '--from=cronjob/usage-reporter'])
+        .status,
+    ).toBe(0);
     const pod = await eventually(async () => {
-      const pods = await admin.ok<{ items: Pod[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=job-name%3Drun-1`);
+      const pods = await admin.ok<{ items: Pod[] }>(
+        'GET',
+        `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=job-name%3Drun-1`,
+      );
       const found = pods.items[0];
       return found?.status?.phase === 'Succeeded' || found?.status?.phase === 'Failed' ? found : undefined;
     });
@@ -107,7 +116,10 @@ describe('a run of the usage-reporter CronJob', () => {
     expect(plane.decisions().at(-1)).toMatchObject({ decision: 'allowed', check: 'trust-policy' });
 
     const job = await eventually(async () => {
-      const found = await admin.ok<{ status?: { succeeded?: number } }>('GET', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/run-1`);
+      const found = await admin.ok<{ status?: { succeeded?: number } }>(
+        'GET',
+        `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/run-1`,
+      );
       return found.status?.succeeded === 1 ? found : undefined;
     });
     expect(job.status?.succeeded).toBe(1);

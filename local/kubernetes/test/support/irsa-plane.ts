@@ -3,7 +3,13 @@
 // IAM OIDC provider, and the usage-reporter role created from the shared IAM model with that issuer.
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { buildIamModel, defaultResourceNames } from '@keyless/iam-model';
-import { createDecisionLog, startStsFront, withoutScheme, type Decision, type StsFront } from '@keyless/identity-plane';
+import {
+  createDecisionLog,
+  startStsFront,
+  withoutScheme,
+  type Decision,
+  type StsFront,
+} from '@keyless/identity-plane';
 import { adminClients, emulatorAccountId } from '@keyless/local-platform';
 import { startTestPlatform, type TestPlatform } from '@keyless/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -45,7 +51,9 @@ export function useIrsaPlane(): IrsaPlane {
     });
     const { iam } = adminClients({ endpoint: awsEndpoint, region });
     await registerClusterIssuer(iam, fixture.cluster);
-    const role = irsaModel(fixture.cluster, region).roles.find((candidate) => candidate.name === 'usage-reporter');
+    const role = irsaModel(fixture.cluster, region).roles.find(
+      (candidate) => candidate.name === 'usage-reporter',
+    );
     if (!role) throw new Error('the IAM model has no usage-reporter role');
     const { Role } = await iam.send(
       new CreateRoleCommand({

@@ -22,7 +22,8 @@ export interface OverlayParams {
 export function renderOverlay(overlay: Overlay, params: OverlayParams): string {
   const copy = mkdtempSync(join(tmpdir(), 'keyless-k8s-render-'));
   try {
-    for (const dir of ['base', 'overlays', 'params']) cpSync(join(k8sRoot, dir), join(copy, dir), { recursive: true });
+    for (const dir of ['base', 'overlays', 'params'])
+      cpSync(join(k8sRoot, dir), join(copy, dir), { recursive: true });
     writeFileSync(
       join(copy, 'params', 'params.env'),
       [
