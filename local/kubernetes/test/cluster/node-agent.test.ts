@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/node-agent/pod-spec.ts';
 import { startNodeAgent, type NodeAgent } from '../../src/node-agent/node-agent.ts';
 import { LOCAL_OVERLAY_PARAMS } from '../support/cluster.ts';
+import { applyLocalPodEnvironment } from '../support/local-pod-environment.ts';
 import { useIrsaPlane } from '../support/irsa-plane.ts';
 import { renderOverlay } from '../support/rendered-overlays.ts';
 
@@ -32,32 +33,7 @@ describe('a run of the usage-reporter CronJob', () => {
     const admin = plane.cluster.admin;
     const manifests = renderOverlay('irsa', { ...LOCAL_OVERLAY_PARAMS, roleArn: plane.usageReporterRoleArn });
     expect(plane.kubectl(['apply', '--server-side', '-f', '-'], manifests).status).toBe(0);
-    // What the local system adds to the Pod spec, as its own field manager: where STS is.
-    const local = plane.kubectl(
-      ['apply', '--server-side', '--field-manager=keyless-local', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name: 'usage-reporter', namespace: NAMESPACE },
-        spec: {
-          jobTemplate: {
-            spec: {
-              template: {
-                spec: {
-                  containers: [
-                    {
-                      name: 'usage-reporter',
-                      env: [{ name: 'AWS_ENDPOINT_URL_STS', value: plane.front.endpoint }],
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      }),
-    );
-    expect(local.stderr).toBe('');
+    applyLocalPodEnvironment(plane, { AWS_ENDPOINT_URL_STS: plane.front.endpoint });
 
     const output: string[] = [];
     agent = startNodeAgent({
