@@ -4,8 +4,8 @@
 // arbitrary URL. An issuer no name on this machine resolves to (an EKS cluster's
 // https://oidc.eks.<region>.amazonaws.com/id/<ID>) may be given a location: the origin that serves
 // its documents here (the local cluster's API server), trusted through its own CA.
-import { request } from 'node:https';
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { fetchTrusting } from '../fetch-trusting.ts';
 import { StsError } from './sts-error.ts';
 
 const FETCH_TIMEOUT_MS = 5_000;
@@ -25,34 +25,6 @@ export interface IssuerLocation {
   url: string;
   /** PEM; the CA that signed that origin's certificate, when it is not a public one. */
   caCertificate?: string;
-}
-
-/** fetch, trusting one CA (Node's fetch takes no per-request CA): for jose and the discovery. */
-function fetchTrusting(caCertificate: string): typeof fetch {
-  return (input, init) =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        String(input),
-        { method: init?.method ?? 'GET', ca: caCertificate, signal: init?.signal ?? undefined },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve(
-              new Response(Buffer.concat(chunks), {
-                status: res.statusCode ?? 502,
-                headers: Object.entries(res.headers).flatMap(([name, value]) =>
-                  value === undefined ? [] : [[name, String(value)] as [string, string]],
-                ),
-              }),
-            ),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
 }
 
 async function discoverJwksUri(issuer: string, location: IssuerLocation | undefined): Promise<URL> {
