@@ -136,7 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       cert: pki.admin.cert,
       key: pki.admin.key,
     });
-    await apiserver.waitUntil(async () => (await admin.call('GET', '/readyz')).status === 200, 90_000);
+    await apiserver.waitUntil(async () => (await admin.call('GET', '/readyz')).status === 200, 120_000);
     log(`kubernetes: kube-apiserver ready at ${server}, issuer ${issuer}`);
     const adminKubeconfig = file(
       'admin.kubeconfig',
@@ -172,6 +172,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         // Only the controllers the usage-reporter's flow needs: CronJob → Job → Pod, each
         // namespace's default service account, and the edit/view/admin roles' aggregated rules.
         '--controllers=cronjob-controller,job-controller,serviceaccount-controller,clusterrole-aggregation-controller',
+        // Each controller as its own service account (system:serviceaccount:kube-system:<controller>),
+        // with the bootstrap roles the API server creates for them, as kubeadm and EKS run it.
+        '--use-service-account-credentials=true',
         '--leader-elect=false',
         '--secure-port=0',
         `--root-ca-file=${ca}`,
@@ -186,7 +189,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '/apis/rbac.authorization.k8s.io/v1/clusterroles/edit',
       );
       return (edit.body.rules?.length ?? 0) > 0;
-    }, 60_000);
+    }, 120_000);
     log('kubernetes: kube-controller-manager running');
 
     return {

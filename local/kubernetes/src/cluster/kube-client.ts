@@ -9,6 +9,12 @@ export interface KubeResponse<T = unknown> {
   warnings: string[];
 }
 
+/** The text of an HTTP `warning` header (`299 - "<quoted text>"`), as kubectl prints it after `Warning:`. */
+export function warningText(header: string): string {
+  const quoted = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(header)?.[1];
+  return quoted === undefined ? header : quoted.replace(/\\(.)/g, '$1');
+}
+
 export interface KubeCredentials {
   caCertificate: string;
   cert?: string;
@@ -69,7 +75,9 @@ export class KubeClient {
             resolve({
               status: res.statusCode ?? 0,
               body: parsed as T,
-              warnings: warning === undefined ? [] : Array.isArray(warning) ? warning : [warning],
+              warnings: (warning === undefined ? [] : Array.isArray(warning) ? warning : [warning]).map(
+                warningText,
+              ),
             });
           });
           res.on('error', reject);
