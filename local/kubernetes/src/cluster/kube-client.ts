@@ -54,7 +54,8 @@ export class KubeClient {
           cert,
           key,
           headers: {
-            accept: 'application/json',
+            // JSON, or the JWKS's own type (/openid/v1/jwks answers 406 to application/json alone).
+            accept: 'application/json, application/jwk-set+json',
             ...(payload === undefined ? {} : { 'content-type': contentType }),
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
