@@ -99,5 +99,41 @@ describe('a run of the usage-reporter CronJob', () => {
       return found.status?.succeeded === 1 ? found : undefined;
     });
     expect(job.status?.succeeded).toBe(1);
+    await agent.stop();
+    agent = undefined;
+  });
+
+  it('has its projected token refreshed while it runs, as the kubelet refreshes it', async () => {
+    const output: string[] = [];
+    agent = startNodeAgent({
+      client: plane.cluster.admin,
+      namespace: NAMESPACE,
+      volumeRoot: join(plane.cluster.stateDir, 'pods'),
+      imageCommand: () => ({
+        command: process.execPath,
+        args: [join(import.meta.dirname, '../support/token-rotation-container.ts')],
+        cwd: import.meta.dirname,
+      }),
+      imageEnvironment: { PATH: process.env.PATH ?? '' },
+      log: (line) => output.push(line),
+      // A refresh every ~2 s of the webhook's 86 400 s token, instead of at 80 % of it.
+      refreshAt: 2 / 86_400,
+    });
+    expect(
+      plane.kubectl(['--namespace', NAMESPACE, 'create', 'job', 'run-2', '--from=cronjob/usage-reporter'])
+        .status,
+    ).toBe(0);
+    const pod = await eventually(async () => {
+      const pods = await plane.cluster.admin.ok<{ items: Pod[] }>(
+        'GET',
+        `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=job-name%3Drun-2`,
+      );
+      const found = pods.items[0];
+      return found?.status?.phase === 'Succeeded' || found?.status?.phase === 'Failed' ? found : undefined;
+    });
+    expect(pod.status?.phase, output.join('\n')).toBe('Succeeded');
+    const printed = output.map((line) => line.replace(/^[^:]+: /, '')).find((line) => line.startsWith('{'));
+    const { iats } = JSON.parse(printed ?? '{}') as { iats: [number, number] };
+    expect(iats[1]).toBeGreaterThan(iats[0]);
   });
 });
