@@ -18,9 +18,11 @@ export const emulatorTargets = ['test-ministack', 'test-localstack'];
 
 /**
  * The per-backend test targets: `test-containers` (a project's integration suites on the harness's
- * container backend, vitest.containers.ts), reporting to `<project>-containers.json`.
+ * container backend, vitest.containers.ts), reporting to `<project>-containers.json`, and
+ * `test-kubernetes` (suites on the local Kubernetes control plane, local/kubernetes), reporting to
+ * `<project>-kubernetes.json`.
  */
-export const backendTargets = ['test-containers'];
+export const backendTargets = ['test-containers', 'test-kubernetes'];
 
 /**
  * Why a skipped test did not run: what its name (or its block's) says after `not run: ` (the

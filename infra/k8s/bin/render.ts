@@ -1,6 +1,6 @@
 // Renders an overlay with the pinned kustomize, validates it against the Kubernetes API types of
 // the cluster's version, and prints it for kubectl:
-//   node bin/render.ts overlays/irsa | kubectl apply --server-side -f -
+//   node bin/render.ts overlays/irsa | kubectl apply --server-side --force-conflicts -f -
 import { kustomizeBuild } from '../src/kustomize.ts';
 import { validateManifests } from '../src/validate-manifests.ts';
 

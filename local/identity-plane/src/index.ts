@@ -32,6 +32,7 @@ export { AWS_SAML_ENDPOINT } from './sts/saml/aws-saml.ts';
 export type { ChainingCaller } from './sts/assume-role-as-caller.ts';
 export type { SessionDurations } from './sts/role-trust.ts';
 export { StsError } from './sts/sts-error.ts';
+export type { IssuerLocation } from './sts/issuer-keys.ts';
 export { withoutScheme } from './sts/oidc-providers.ts';
 export {
   startEcsCredentialsEndpoint,

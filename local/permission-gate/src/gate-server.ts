@@ -120,12 +120,15 @@ export async function startPermissionGate(options: PermissionGateOptions): Promi
     const { session } = decision;
     const action = stsAction(request);
     if (action === 'GetCallerIdentity') {
-      const xml = callerIdentityXml(
-        session.arn,
-        session.accountId,
-        session.role ? `${session.role.name}:${session.role.sessionName}` : session.accountId,
-        requestId,
-      );
+      const userId = session.role ? `${session.role.name}:${session.role.sessionName}` : session.accountId;
+      // STS answers in JSON when asked to: aws-iam-authenticator sends the presigned
+      // GetCallerIdentity of an EKS token with `accept: application/json` and parses the JSON.
+      if (/\bapplication\/json\b/.test(request.headers.accept ?? '')) {
+        const json = callerIdentityJson(session.arn, session.accountId, userId, requestId);
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }).end(json);
+        return 200;
+      }
+      const xml = callerIdentityXml(session.arn, session.accountId, userId, requestId);
       res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }).end(xml);
       return 200;
     }
@@ -268,6 +271,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     });
     req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
+  });
+}
+
+function callerIdentityJson(arn: string, account: string, userId: string, requestId: string): string {
+  return JSON.stringify({
+    GetCallerIdentityResponse: {
+      GetCallerIdentityResult: { Arn: arn, UserId: userId, Account: account },
+      ResponseMetadata: { RequestId: requestId },
+    },
   });
 }
 

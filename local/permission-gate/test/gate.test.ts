@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { Agent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { emulatorAccountId } from '@keyless/emulator-admin';
 import type { TemporaryCredentials } from '@keyless/identity-plane';
 import type { PolicyDocument } from '@keyless/iam-policy';
@@ -20,6 +21,7 @@ import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { gateCallRecord } from '../src/gate-call-record.ts';
 import type { GateCall } from '../src/gate-server.ts';
 import { gateNeeds, startGateFixture, type GateFixture } from './support/gate-fixture.ts';
+import { NodeSha256 } from './support/node-sha256.ts';
 
 emulatorSuite(gateNeeds, () => {
   let fixture: GateFixture;
@@ -344,6 +346,50 @@ emulatorSuite(gateNeeds, () => {
       const identity = await sts().send(new GetCallerIdentityCommand({}));
       expect(identity.Arn).toMatch(new RegExp(`:assumed-role/${callerArn.split('/').pop()}/`));
       expect(identity.Account).toBe(emulatorAccountId);
+    });
+
+    test('GetCallerIdentity presigned as an EKS token is verified and answered in JSON when asked', async () => {
+      // What `aws eks get-token` makes and aws-iam-authenticator sends: a GET signed in the query
+      // string, the cluster's name in the signed x-k8s-aws-id header, JSON asked for.
+      const endpoint = new URL(fixture.gate.endpoint);
+      const signer = new SignatureV4({
+        credentials,
+        region: fixture.platform.region,
+        service: 'sts',
+        sha256: NodeSha256,
+      });
+      const presigned = await signer.presign(
+        {
+          method: 'GET',
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: Number(endpoint.port),
+          path: '/',
+          query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+          headers: { host: endpoint.host, 'x-k8s-aws-id': 'keyless' },
+        },
+        { expiresIn: 60 },
+      );
+      const url = new URL(`${endpoint.origin}/`);
+      for (const [name, value] of Object.entries(presigned.query ?? {}))
+        url.searchParams.set(name, String(value));
+      const ask = (target: URL) =>
+        fetch(target, { headers: { accept: 'application/json', 'x-k8s-aws-id': 'keyless' } });
+      const answer = await ask(url);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      const body = (await answer.json()) as {
+        GetCallerIdentityResponse: { GetCallerIdentityResult: { Arn: string; Account: string } };
+      };
+      expect(body.GetCallerIdentityResponse.GetCallerIdentityResult.Arn).toMatch(
+        new RegExp(`:assumed-role/${callerArn.split('/').pop()}/`),
+      );
+      // Another cluster's name in the signed header no longer matches the signature.
+      const otherCluster = await fetch(url, {
+        headers: { accept: 'application/json', 'x-k8s-aws-id': 'another-cluster' },
+      });
+      expect(otherCluster.status).toBe(403);
+      expect(await otherCluster.text()).toContain('SignatureDoesNotMatch');
     });
 
     test("the target's trust policy must name the caller", async () => {

@@ -1,8 +1,11 @@
 // Signing keys of registered issuers, found the way OIDC relying parties find them: the discovery
 // document at <issuer>/.well-known/openid-configuration names the JWKS. Fetches go only to the
 // issuer's own origin, and plain HTTP only to loopback, so a token cannot steer the front to an
-// arbitrary URL.
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+// arbitrary URL. An issuer no name on this machine resolves to (an EKS cluster's
+// https://oidc.eks.<region>.amazonaws.com/id/<ID>) may be given a location: the origin that serves
+// its documents here (the local cluster's API server), trusted through its own CA.
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { fetchTrusting } from '../fetch-trusting.ts';
 import { StsError } from './sts-error.ts';
 
 const FETCH_TIMEOUT_MS = 5_000;
@@ -16,11 +19,21 @@ export function isFetchableIssuer(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
 }
 
-async function discoverJwksUri(issuer: string): Promise<URL> {
-  const discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+/** Where this machine reaches an issuer whose own host it cannot: the documents' origin, and its CA. */
+export interface IssuerLocation {
+  /** e.g. https://127.0.0.1:6443, serving /.well-known/openid-configuration for the issuer. */
+  url: string;
+  /** PEM; the CA that signed that origin's certificate, when it is not a public one. */
+  caCertificate?: string;
+}
+
+async function discoverJwksUri(issuer: string, location: IssuerLocation | undefined): Promise<URL> {
+  const origin = location?.url ?? issuer;
+  const discoveryUrl = `${origin.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const fetchDocument = location?.caCertificate ? fetchTrusting(location.caCertificate) : fetch;
   let document: { issuer?: unknown; jwks_uri?: unknown };
   try {
-    const response = await fetch(discoveryUrl, {
+    const response = await fetchDocument(discoveryUrl, {
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       redirect: 'error',
     });
@@ -37,7 +50,7 @@ async function discoverJwksUri(issuer: string): Promise<URL> {
     );
   }
   const jwksUri = typeof document.jwks_uri === 'string' ? URL.parse(document.jwks_uri) : null;
-  if (!jwksUri || jwksUri.origin !== new URL(issuer).origin) {
+  if (!jwksUri || jwksUri.origin !== new URL(origin).origin) {
     throw communicationError(
       `The discovery document at ${discoveryUrl} names a jwks_uri outside the issuer's origin`,
     );
@@ -50,14 +63,19 @@ export interface IssuerKeys {
   forIssuer(issuer: string): Promise<JWTVerifyGetKey>;
 }
 
-export function createIssuerKeys(): IssuerKeys {
+/** `locations`: issuer URL → where its documents are served on this machine. */
+export function createIssuerKeys(locations: Readonly<Record<string, IssuerLocation>> = {}): IssuerKeys {
   const resolvers = new Map<string, Promise<JWTVerifyGetKey>>();
   return {
     forIssuer(issuer) {
       let resolver = resolvers.get(issuer);
       if (!resolver) {
-        resolver = discoverJwksUri(issuer).then((jwksUri) =>
-          createRemoteJWKSet(jwksUri, { timeoutDuration: FETCH_TIMEOUT_MS }),
+        const location = Object.hasOwn(locations, issuer) ? locations[issuer] : undefined;
+        resolver = discoverJwksUri(issuer, location).then((jwksUri) =>
+          createRemoteJWKSet(jwksUri, {
+            timeoutDuration: FETCH_TIMEOUT_MS,
+            ...(location?.caCertificate ? { [customFetch]: fetchTrusting(location.caCertificate) } : {}),
+          }),
         );
         // A failed discovery is retried on the next token rather than cached.
         resolver.catch(() => resolvers.delete(issuer));

@@ -9,7 +9,7 @@ import { close, listen } from '../loopback-server.ts';
 import { assumeRoleAsCaller, type ChainingCaller } from './assume-role-as-caller.ts';
 import { assumeRoleWithSaml } from './assume-role-with-saml.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
-import { createIssuerKeys } from './issuer-keys.ts';
+import { createIssuerKeys, type IssuerLocation } from './issuer-keys.ts';
 import { proxyToEmulator } from './proxy-to-emulator.ts';
 import { queryError, queryResponse, readStsRequest } from './query-protocol.ts';
 import type { SessionDurations } from './role-trust.ts';
@@ -33,6 +33,11 @@ export interface StsFrontOptions {
   githubIssuers?: string[];
   /** Told of every session issued (a permission gate verifies and decides its calls). */
   onSessionIssued?: (session: IssuedRoleSession) => void;
+  /**
+   * Issuers served somewhere other than their URL's host on this machine: a local Kubernetes API
+   * server is the issuer `https://oidc.eks.<region>.amazonaws.com/id/<ID>` and serves its discovery.
+   */
+  issuerLocations?: Record<string, IssuerLocation>;
 }
 
 export interface StsFront {
@@ -81,7 +86,7 @@ export async function startStsFront(options: StsFrontOptions): Promise<StsFront>
   const deps: StsDeps = {
     iam: admin.iam,
     sts: admin.sts,
-    keys: createIssuerKeys(),
+    keys: createIssuerKeys(options.issuerLocations),
     decisions: options.decisions,
     clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
     durations: { minimumSeconds: 900, defaultSeconds: 3600, ...options.sessionDurations },

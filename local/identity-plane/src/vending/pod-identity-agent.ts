@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@keyless/logging';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
+import { fetchTrusting } from '../fetch-trusting.ts';
 import type { ServiceCredentialIssuer, TemporaryCredentials } from '../contracts.ts';
 import { CredentialCache, DEFAULT_REFRESH_MARGIN_SECONDS } from './credential-cache.ts';
 import { listenOnLoopback, sendJson, sendText } from '../loopback-server.ts';
@@ -20,8 +21,11 @@ export interface PodIdentityAgentOptions {
   issuer: ServiceCredentialIssuer;
   /** e.g. `arn:aws:eks:eu-west-1:123456789012:cluster/keyless` */
   clusterArn: string;
-  /** The cluster's service-account token issuer: `iss` it must carry and where its keys are. */
-  tokenIssuer: { issuerUrl: string; jwksUrl: string };
+  /**
+   * The cluster's service-account token issuer: `iss` it must carry and where its keys are (with
+   * the CA of that URL's certificate when it is a local one, e.g. a local API server's JWKS).
+   */
+  tokenIssuer: { issuerUrl: string; jwksUrl: string; caCertificate?: string };
   associations: readonly PodIdentityAssociation[];
   logger: Logger;
   /** Re-issue a pod's credentials once fewer seconds than this remain (default 900). */
@@ -72,7 +76,9 @@ export async function startPodIdentityAgent(options: PodIdentityAgentOptions): P
   const cluster = CLUSTER_ARN.exec(options.clusterArn);
   if (!cluster) throw new Error(`not an EKS cluster ARN: ${options.clusterArn}`);
   const [clusterArn, , , accountId = '', clusterName = ''] = cluster;
-  const keys = createRemoteJWKSet(new URL(tokenIssuer.jwksUrl));
+  const keys = createRemoteJWKSet(new URL(tokenIssuer.jwksUrl), {
+    ...(tokenIssuer.caCertificate ? { [customFetch]: fetchTrusting(tokenIssuer.caCertificate) } : {}),
+  });
   const cache = new CredentialCache(options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS);
 
   async function verify(token: string): Promise<PodIdentity> {
