@@ -322,6 +322,25 @@ emulatorSuite(planeNeeds, () => {
       });
     });
 
+    test('a provider whose metadata certificate does not parse', async () => {
+      const { iam } = adminClients({ endpoint: plane.platform.awsEndpoint, region: plane.platform.region });
+      const broken = idp.metadata.replace(/<ds:X509Certificate>[^<]*</, '<ds:X509Certificate>AAAA<');
+      const { SAMLProviderArn = '' } = await iam.send(
+        new CreateSAMLProviderCommand({
+          Name: plane.platform.uniqueName('BrokenIdP'),
+          SAMLMetadataDocument: broken,
+        }),
+      );
+      iam.destroy();
+      const assertion = await idp.signResponse(dana({ roles: [`${arns.developer},${SAMLProviderArn}`] }));
+      await expectRefused(await assume(assertion, arns.developer, SAMLProviderArn), {
+        status: 400,
+        code: 'InvalidIdentityToken',
+        check: 'provider',
+        message: /signing certificate that does not parse/,
+      });
+    });
+
     test('a role whose trust policy names another provider', async () => {
       await expectRefused(await assume(await idp.signResponse(dana()), arns.trustsOther), {
         status: 403,
