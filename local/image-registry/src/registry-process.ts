@@ -84,7 +84,7 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
 
 async function waitForRegistry(child: ChildProcess, url: string, stderr: () => string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the registry exited with ${child.exitCode}: ${stderr()}`);
     }
     // Any answer will do, even a TLS failure of a certificate this process does not trust.
@@ -100,7 +100,9 @@ async function waitForRegistry(child: ChildProcess, url: string, stderr: () => s
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Gone already: on its own, or by the terminal's Ctrl-C to the whole process group (then it has a
+  // signalCode and no exitCode, and its 'exit' event has passed).
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
