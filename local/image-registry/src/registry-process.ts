@@ -2,10 +2,11 @@
 // front reaches, images on disk, token authentication against our signer's certificate. Its
 // configuration is written at start (Distribution reads one YAML file); JSON is YAML, so no
 // YAML library is needed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { spawnOwned, stopOwned } from '@keyless/owned-process';
 
 export interface RegistryProcessOptions {
   binary: string;
@@ -64,7 +65,9 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
   }
   const configFile = join(options.workDir, 'registry.json.yml');
   await writeFile(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(options.binary, ['serve', configFile], {
+  // Owned: in a group of its own, and stopped by the lifeline's watchdog if this process dies
+  // (a SIGKILLed `npm start` leaves no registry behind).
+  const child = spawnOwned(options.binary, ['serve', configFile], {
     // Distribution exports traces when asked; the local system does not ask.
     env: {
       ...process.env,
@@ -79,12 +82,12 @@ export async function startRegistryProcess(options: RegistryProcessOptions): Pro
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
   await waitForRegistry(child, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`, () => stderr);
-  return { host: '127.0.0.1', port, close: () => stop(child) };
+  return { host: '127.0.0.1', port, close: () => stopOwned(child, 5_000) };
 }
 
 async function waitForRegistry(child: ChildProcess, url: string, stderr: () => string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the registry exited with ${child.exitCode}: ${stderr()}`);
     }
     // Any answer will do, even a TLS failure of a certificate this process does not trust.
@@ -97,14 +100,6 @@ async function waitForRegistry(child: ChildProcess, url: string, stderr: () => s
   }
   child.kill('SIGKILL');
   throw new Error(`the registry did not answer at ${url} within 10 s: ${stderr()}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 function freePort(): Promise<number> {

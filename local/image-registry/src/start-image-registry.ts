@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { IMAGE_NAMES, imageRepositoryArn, imageRepositoryPolicy } from '@keyless/iam-model';
 import type { PolicyDocument } from '@keyless/iam-policy';
 import type { Logger } from '@keyless/logging';
+import { holdPath, releasePath } from '@keyless/owned-process';
 import type { CloudTrailRecord, LocalAnswer, LocalTls, RolePolicySource } from '@keyless/permission-gate';
 import { getAuthorizationTokenAnswer } from './get-authorization-token.ts';
 import { createPasswordSealer, type PasswordSealer } from './login-password.ts';
@@ -64,6 +65,8 @@ export function modelRepositoryPolicies(params: {
 export async function startImageRegistry(options: ImageRegistryOptions): Promise<ImageRegistry> {
   const binary = ensureRegistryTool(DISTRIBUTION);
   const workDir = await mkdtemp(join(tmpdir(), 'keyless-registry-'));
+  // Deleted by the lifeline's watchdog should this process die before close().
+  holdPath(workDir);
   const sealer = options.sealer ?? createPasswordSealer();
   const signer = await createTokenSigner(TOKEN_ISSUER);
   const policies = options.repositoryPolicies ?? modelRepositoryPolicies(options);
@@ -93,6 +96,7 @@ export async function startImageRegistry(options: ImageRegistryOptions): Promise
   } catch (error) {
     server.close();
     await rm(workDir, { recursive: true, force: true });
+    releasePath(workDir);
     throw error;
   }
   const front = registryFront({
@@ -148,6 +152,7 @@ export async function startImageRegistry(options: ImageRegistryOptions): Promise
       });
       await registry.close();
       await rm(workDir, { recursive: true, force: true });
+      releasePath(workDir);
     },
   };
 }
