@@ -21,7 +21,7 @@ import { emulatorSuite } from '@keyless/testing/emulator-suite';
 import { gateCallRecord } from '../src/gate-call-record.ts';
 import type { GateCall } from '../src/gate-server.ts';
 import { gateNeeds, startGateFixture, type GateFixture } from './support/gate-fixture.ts';
-import { NodeSha256 } from './support/node-sha256.ts';
+import { NodeSha256 } from '@keyless/testing';
 
 emulatorSuite(gateNeeds, () => {
   let fixture: GateFixture;

@@ -49,7 +49,7 @@ import {
   type CaptureServer,
 } from './authorize/support/capture-server.ts';
 import { sendCommand } from './authorize/support/sdk-config.ts';
-import { NodeSha256 } from './support/node-sha256.ts';
+import { NodeSha256 } from '@keyless/testing';
 import { json11Call, queryCall, sendSigned, type HandBuiltCall } from './authorize/support/signed-call.ts';
 import {
   ACCESS_DENIED_CODES,

@@ -11,7 +11,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  STSClient,
+  type Credentials as StsCredentials,
+} from '@aws-sdk/client-sts';
 import { IMAGE_NAMES, imageRepositoryName, type ImageName } from '@keyless/iam-model';
 import { CRANE, craneClient, ensureRegistryTool, type CraneClient } from '@keyless/image-registry';
 import type { LocalEcrDescription } from './start-local-ecr.ts';
@@ -22,6 +27,14 @@ interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;
+}
+
+/** STS's answer as the SDK's credentials; an answer without them is STS failing, not a refusal. */
+function sessionCredentials(c: StsCredentials | undefined, role: string): Credentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+    throw new Error(`STS answered ${role} without credentials`);
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
 }
 
 export interface ImageStep {
@@ -51,11 +64,7 @@ async function webIdentitySession(system: SystemDescription, role: 'deploy' | 'd
         WebIdentityToken: token,
       }),
     );
-    return {
-      accessKeyId: c?.AccessKeyId ?? '',
-      secretAccessKey: c?.SecretAccessKey ?? '',
-      sessionToken: c?.SessionToken ?? '',
-    };
+    return sessionCredentials(c, role);
   } finally {
     sts.destroy();
   }
@@ -73,11 +82,7 @@ async function chain(system: SystemDescription, from: Credentials, roleArn: stri
     const { Credentials: c } = await sts.send(
       new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'images' }),
     );
-    return {
-      accessKeyId: c?.AccessKeyId ?? '',
-      secretAccessKey: c?.SecretAccessKey ?? '',
-      sessionToken: c?.SessionToken ?? '',
-    };
+    return sessionCredentials(c, roleArn);
   } finally {
     sts.destroy();
   }

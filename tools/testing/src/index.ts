@@ -7,3 +7,4 @@ export {
 } from './test-platform.ts';
 export type { DatabaseAccess } from './backends.ts';
 export { pinnedImage, selectedImages, localImagesFile, type ImageVariable } from './image-versions.ts';
+export { NodeSha256 } from './node-sha256.ts';

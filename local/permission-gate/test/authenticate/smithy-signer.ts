@@ -2,7 +2,7 @@
 // node:crypto hash, for the request shapes the SDK clients do not send themselves.
 import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../support/node-sha256.ts';
+import { NodeSha256 } from '@keyless/testing';
 import type { IssuedSession } from '../../src/gate-request.ts';
 import { credentialsOf, region } from './sessions.ts';
 

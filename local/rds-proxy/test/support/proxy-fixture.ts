@@ -15,7 +15,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startRdsProxy, type ConnectEvent, type RdsProxy } from '../../src/index.ts';
-import { NodeSha256 } from './node-sha256.ts';
+import { NodeSha256 } from '@keyless/testing';
 
 export const region = 'eu-west-1';
 export const accountId = '123456789012';

@@ -4,7 +4,7 @@
 // server so they arrive as any other request does.
 import { request as httpRequest } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../../support/node-sha256.ts';
+import { NodeSha256 } from '@keyless/testing';
 
 export interface SigningCredentials {
   accessKeyId: string;

@@ -1,5 +1,5 @@
-// The hash @smithy/signature-v4 asks for, from node:crypto: what the tests sign with, independent
-// of the verifier under test.
+// The hash @smithy/signature-v4 asks for, from node:crypto: what tests sign requests with, independent
+// of any verifier under test (the gate's, the RDS Proxy front's).
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
