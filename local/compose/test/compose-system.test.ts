@@ -81,7 +81,8 @@ const workloadCalls = [
   'ledger-worker secretsmanager:GetSecretValue',
   'ledger-worker sqs:ReceiveMessage',
   'ledger-worker sqs:DeleteMessage',
-  'usage-reporter secretsmanager:GetSecretValue',
+  // The reporter reaches the ledger with an IAM token through the RDS Proxy front: no secret.
+  'usage-reporter rds-db:connect',
   'usage-reporter s3:PutObject',
   // The Lambda function, with the execution role the identity container vends to its runtime.
   'upload-processor s3:GetObject',
@@ -207,6 +208,9 @@ test.skipIf(!runs)(
     const trail = await timed('trail', () => composeCli(trailCommand, 60_000));
     const calls = gatedCalls(trail);
     expect([...calls.allowed].sort()).toEqual(expect.arrayContaining(workloadCalls));
+    expect([...calls.allowed], 'the reporter reads no database secret').not.toContain(
+      'usage-reporter secretsmanager:GetSecretValue',
+    );
     expect(calls.unknown, 'calls signed with a key the gate did not issue').toEqual([]);
     // No workload container was refused anything; the refusals are the demo's own: the reporter
     // pod's credentials reading an object (step 11: the upload) from the identity container.

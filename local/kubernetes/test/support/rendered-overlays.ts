@@ -17,6 +17,7 @@ export interface OverlayParams {
   image: string;
   bucket: string;
   region: string;
+  ledgerProxyHost?: string;
 }
 
 export function renderOverlay(overlay: Overlay, params: OverlayParams): string {
@@ -31,6 +32,8 @@ export function renderOverlay(overlay: Overlay, params: OverlayParams): string {
         `USAGE_REPORTER_IMAGE=${params.image}`,
         `FILES_BUCKET=${params.bucket}`,
         `AWS_REGION=${params.region}`,
+        // The ledger's RDS Proxy endpoint the reporter logs in through (docs/flows/rds-iam-auth.md).
+        `LEDGER_PROXY_HOST=${params.ledgerProxyHost ?? 'localhost'}`,
         '',
       ].join('\n'),
     );
