@@ -213,9 +213,12 @@ test.skipIf(!runs)(
     );
     expect(calls.unknown, 'calls signed with a key the gate did not issue').toEqual([]);
     // No workload container was refused anything; the refusals are the demo's own: the reporter
-    // pod's credentials reading an object (step 11: the upload) from the identity container.
+    // pod's credentials reading an object (step 11: the upload) from the identity container, and
+    // the SAML developer's write (read-only role).
     expect(calls.denied).toEqual([]);
-    expect(new Set(calls.deniedToTheDemo)).toEqual(new Set(['usage-reporter s3:GetObject AccessDenied']));
+    expect(new Set(calls.deniedToTheDemo)).toEqual(
+      new Set(['usage-reporter s3:GetObject AccessDenied', 'developer s3:PutObject AccessDenied']),
+    );
     // Every workload container called the gate over HTTPS, trusting the local CA from the
     // read-only `local-ca` volume: aws:SecureTransport was true for each call, as on AWS.
     expect([...calls.workloadRolesOverTls].sort()).toEqual(
